@@ -1,0 +1,367 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from .slugs import unique_slug
+
+HALF_STARS = [i / 2 for i in range(1, 11)]  # 0.5, 1.0, ... 5.0
+
+
+def empty_histogram() -> list[int]:
+    return [0] * len(HALF_STARS)
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=70, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+
+class FilmQuerySet(models.QuerySet):
+    def for_detail(self, *, critics_tab: str = "all") -> "FilmQuerySet":
+        """Everything the film page shows, in a fixed number of queries."""
+        from forums.models import Thread
+        from news.models import Article
+        from reviews.models import AudienceReview, CriticReview
+
+        critic_reviews = CriticReview.objects.published().for_listing()
+        if critics_tab == "top":
+            critic_reviews = critic_reviews.top_critics()
+        return self.prefetch_related(
+            "genres",
+            models.Prefetch(
+                "credits",
+                queryset=Credit.objects.crew().select_related("person"),
+                to_attr="crew_credits",
+            ),
+            models.Prefetch(
+                "credits",
+                queryset=Credit.objects.cast().select_related("person")[:FILM_PAGE_CAST],
+                to_attr="cast_credits",
+            ),
+            models.Prefetch(
+                "photos", queryset=Photo.objects.all()[:FILM_PAGE_PHOTOS], to_attr="preview_photos"
+            ),
+            models.Prefetch(
+                "critic_reviews",
+                queryset=critic_reviews[:FILM_PAGE_REVIEWS],
+                to_attr="preview_critic_reviews",
+            ),
+            models.Prefetch(
+                "audience_reviews",
+                queryset=AudienceReview.objects.visible().for_listing()[:FILM_PAGE_REVIEWS],
+                to_attr="preview_audience_reviews",
+            ),
+            models.Prefetch(
+                "threads",
+                queryset=Thread.objects.for_listing()[:FILM_PAGE_THREADS],
+                to_attr="preview_threads",
+            ),
+            models.Prefetch(
+                "articles",
+                queryset=Article.objects.published()[:FILM_PAGE_ARTICLES],
+                to_attr="preview_articles",
+            ),
+        )
+
+    def for_cards(self) -> "FilmQuerySet":
+        """What a film card (poster, title, year, scores) needs."""
+        return self.only(
+            "title",
+            "slug",
+            "year",
+            "poster",
+            "critics_score",
+            "critic_classified_count",
+            "audience_score",
+            "audience_rating_count",
+            "acclaimed_earned",
+            "acclaimed_override",
+        )
+
+
+FILM_PAGE_CAST = 18  # the first six show, the rest fold under "Show More Cast"
+FILM_PAGE_CAST_SHOWN = 6
+FILM_PAGE_PHOTOS = 6
+FILM_PAGE_REVIEWS = 6
+FILM_PAGE_THREADS = 5
+FILM_PAGE_ARTICLES = 4
+
+
+class Rating(models.TextChoices):
+    G = "G", "G"
+    PG = "PG", "PG"
+    PG13 = "PG-13", "PG-13"
+    R = "R", "R"
+    NC17 = "NC-17", "NC-17"
+    NR = "NR", "Not Rated"
+
+
+class ReleaseType(models.TextChoices):
+    WIDE = "wide", "Wide"
+    LIMITED = "limited", "Limited"
+    FESTIVAL = "festival", "Festival"
+    STREAMING = "streaming", "Streaming"
+
+
+class AcclaimedOverride(models.TextChoices):
+    AUTO = "", "Follow the rules"
+    ON = "on", "Always Acclaimed"
+    OFF = "off", "Never Acclaimed"
+
+
+class Film(models.Model):
+    Rating = Rating
+    ReleaseType = ReleaseType
+    AcclaimedOverride = AcclaimedOverride
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    synopsis = models.TextField(blank=True)
+    genres = models.ManyToManyField(Genre, blank=True, related_name="films")
+    rating = models.CharField("MPAA rating", max_length=8, choices=Rating, blank=True)
+    runtime = models.PositiveSmallIntegerField("runtime (minutes)", null=True, blank=True)
+    release_date = models.DateField(null=True, blank=True)
+    release_type = models.CharField(max_length=12, choices=ReleaseType, blank=True)
+    studio = models.CharField(max_length=200, blank=True)
+    poster = models.ImageField(upload_to="posters/", blank=True)
+    consensus = models.TextField("critic consensus", max_length=500, blank=True)
+    acclaimed_override = models.CharField(
+        "Acclaimed", max_length=3, choices=AcclaimedOverride, blank=True, default=""
+    )
+
+    # Stored scores: written only by reviews.scores.refresh_film_scores(), never on a page view.
+    critic_review_count = models.PositiveIntegerField(default=0, editable=False)
+    top_critic_review_count = models.PositiveIntegerField(default=0, editable=False)
+    critic_classified_count = models.PositiveIntegerField(default=0, editable=False)
+    critic_fresh_count = models.PositiveIntegerField(default=0, editable=False)
+    top_critic_classified_count = models.PositiveIntegerField(default=0, editable=False)
+    top_critic_fresh_count = models.PositiveIntegerField(default=0, editable=False)
+    critics_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    top_critics_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    critics_average = models.DecimalField(
+        "critics' average (0-100)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    acclaimed_earned = models.BooleanField(default=False, editable=False)
+    audience_rating_count = models.PositiveIntegerField(default=0, editable=False)
+    audience_liked_count = models.PositiveIntegerField(default=0, editable=False)
+    audience_score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    audience_average = models.DecimalField(
+        max_digits=2, decimal_places=1, null=True, blank=True, editable=False
+    )
+    audience_histogram = models.JSONField(default=empty_histogram, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = FilmQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title", "year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__isnull=True) | Q(year__gte=1870, year__lte=2100),
+                name="film_year_plausible",
+            ),
+            models.CheckConstraint(
+                condition=Q(runtime__isnull=True) | Q(runtime__gt=0), name="film_runtime_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__in=[*Rating.values, ""]), name="film_rating_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(release_type__in=[*ReleaseType.values, ""]),
+                name="film_release_type_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(acclaimed_override__in=AcclaimedOverride.values),
+                name="film_acclaimed_override_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(critic_fresh_count__lte=models.F("critic_classified_count"))
+                & Q(top_critic_fresh_count__lte=models.F("top_critic_classified_count"))
+                & Q(audience_liked_count__lte=models.F("audience_rating_count")),
+                name="film_score_counts_consistent",
+            ),
+            models.CheckConstraint(
+                condition=(Q(critics_score__isnull=True) | Q(critics_score__lte=100))
+                & (Q(top_critics_score__isnull=True) | Q(top_critics_score__lte=100))
+                & (Q(audience_score__isnull=True) | Q(audience_score__lte=100)),
+                name="film_scores_percentages",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year"], name="film_year_idx"),
+            models.Index(fields=["release_date"], name="film_release_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, f"{self.title} {self.year or ''}")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("films:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_acclaimed(self) -> bool:
+        """The Acclaimed badge: the editors' choice when they made one, else the rules'."""
+        if self.acclaimed_override:
+            return self.acclaimed_override == self.AcclaimedOverride.ON
+        return self.acclaimed_earned
+
+    @property
+    def is_released(self) -> bool:
+        """Members may review a film from its release date on (no date: any time)."""
+        return self.release_date is None or self.release_date <= timezone.localdate()
+
+    @property
+    def is_fresh(self) -> bool | None:
+        if self.critics_score is None:
+            return None
+        return self.critics_score >= settings.SCORES_FRESH_THRESHOLD
+
+    @property
+    def is_top_fresh(self) -> bool | None:
+        if self.top_critics_score is None:
+            return None
+        return self.top_critics_score >= settings.SCORES_FRESH_THRESHOLD
+
+    @property
+    def is_liked(self) -> bool | None:
+        if self.audience_score is None:
+            return None
+        return self.audience_score >= settings.SCORES_AUDIENCE_LIKED_THRESHOLD
+
+    @property
+    def critics_average_out_of_ten(self):
+        if self.critics_average is None:
+            return None
+        return round(self.critics_average / 10, 1)
+
+    @property
+    def histogram_rows(self) -> list[tuple[float, int, int]]:
+        """(stars, count, percent of the largest bar) from five stars down, for the chart."""
+        counts = list(self.audience_histogram or empty_histogram())
+        top = max(counts) or 1
+        return [
+            (stars, count, round(100 * count / top))
+            for stars, count in reversed(list(zip(HALF_STARS, counts, strict=False)))
+        ]
+
+    @property
+    def directors(self) -> list["Credit"]:
+        return [c for c in self.crew_credits if c.role == Credit.Role.DIRECTOR]
+
+    @property
+    def writers(self) -> list["Credit"]:
+        return [c for c in self.crew_credits if c.role == Credit.Role.WRITER]
+
+    @property
+    def producers(self) -> list["Credit"]:
+        return [c for c in self.crew_credits if c.role == Credit.Role.PRODUCER]
+
+
+class Person(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    photo = models.ImageField(upload_to="people/", blank=True)
+    bio = models.TextField(blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("films:person", kwargs={"slug": self.slug})
+
+
+class CreditQuerySet(models.QuerySet):
+    def cast(self) -> "CreditQuerySet":
+        return self.filter(role=Credit.Role.CAST).order_by("order", "pk")
+
+    def crew(self) -> "CreditQuerySet":
+        return self.exclude(role=Credit.Role.CAST).order_by("role", "order", "pk")
+
+
+class Role(models.TextChoices):
+    DIRECTOR = "director", "Director"
+    WRITER = "writer", "Writer"
+    PRODUCER = "producer", "Producer"
+    CAST = "cast", "Cast"
+
+
+class Credit(models.Model):
+    Role = Role
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="credits")
+    role = models.CharField(max_length=10, choices=Role)
+    character = models.CharField(max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = CreditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["film", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["film", "person", "role", "character"], name="credit_unique"
+            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="credit_role_valid"),
+            models.CheckConstraint(
+                condition=Q(role="cast") | Q(character=""), name="credit_character_only_for_cast"
+            ),
+        ]
+        indexes = [models.Index(fields=["film", "role", "order"], name="credit_film_role_idx")]
+
+    def __str__(self) -> str:
+        if self.character:
+            return f"{self.person} as {self.character} in {self.film}"
+        return f"{self.person}, {self.get_role_display().lower()} of {self.film}"
+
+
+class Photo(models.Model):
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(upload_to="photos/")
+    caption = models.CharField(max_length=300, blank=True)
+    alt_text = models.CharField(
+        max_length=300, help_text="What the photo shows, for people who cannot see it."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.caption or self.alt_text

@@ -1,0 +1,185 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from films.models import HALF_STARS, Film
+from films.slugs import unique_slug
+
+RATING_CHOICES = [(Decimal(str(s)), f"{s:g} stars" if s != 1 else "1 star") for s in HALF_STARS]
+
+
+class Publication(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    url = models.URLField("site URL", blank=True)
+    is_top = models.BooleanField("Top publication", default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:publication", kwargs={"slug": self.slug})
+
+
+class Critic(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, blank=True)
+    photo = models.ImageField(upload_to="critics/", blank=True)
+    bio = models.TextField(blank=True)
+    is_top_critic = models.BooleanField("Top Critic", default=False)
+    publications = models.ManyToManyField(Publication, blank=True, related_name="critics")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = unique_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:critic", kwargs={"slug": self.slug})
+
+
+class Sentiment(models.TextChoices):
+    FRESH = "fresh", "Fresh"
+    ROTTEN = "rotten", "Rotten"
+    UNCLASSIFIED = "", "Unclassified"
+
+
+class CriticReviewQuerySet(models.QuerySet):
+    def published(self) -> "CriticReviewQuerySet":
+        return self.filter(is_published=True)
+
+    def top_critics(self) -> "CriticReviewQuerySet":
+        return self.filter(is_top_critic=True)
+
+    def fresh(self) -> "CriticReviewQuerySet":
+        return self.filter(sentiment=Sentiment.FRESH)
+
+    def rotten(self) -> "CriticReviewQuerySet":
+        return self.filter(sentiment=Sentiment.ROTTEN)
+
+    def classified(self) -> "CriticReviewQuerySet":
+        return self.exclude(sentiment=Sentiment.UNCLASSIFIED)
+
+    def for_listing(self) -> "CriticReviewQuerySet":
+        """Newest first, with what a review card shows."""
+        return self.select_related("critic", "publication").order_by("-review_date", "-pk")
+
+
+class CriticReview(models.Model):
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="critic_reviews")
+    critic = models.ForeignKey(
+        Critic, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
+    )
+    publication = models.ForeignKey(
+        Publication, on_delete=models.SET_NULL, null=True, blank=True, related_name="reviews"
+    )
+    url = models.URLField("original review URL", max_length=500, blank=True)
+    excerpt = models.TextField(max_length=1000, blank=True)
+    original_score = models.CharField(
+        max_length=20, blank=True, help_text='As the critic gave it: "3/4", "B+", "7/10".'
+    )
+    normalized_score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The original score on a 0-100 scale, when there is one."
+    )
+    sentiment = models.CharField(max_length=6, choices=Sentiment, blank=True)
+    review_date = models.DateField(null=True, blank=True)
+    is_published = models.BooleanField("published", default=True)
+    is_top_critic = models.BooleanField(
+        "Top Critic",
+        default=False,
+        help_text="Follows the critic's flag; set it here only when the critic is unknown.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CriticReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-review_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sentiment__in=Sentiment.values), name="criticreview_sentiment_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(normalized_score__isnull=True) | Q(normalized_score__lte=100),
+                name="criticreview_normalized_score_range",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["film", "is_published", "-review_date"], name="criticreview_film_date_idx"
+            ),
+            models.Index(fields=["critic", "-review_date"], name="criticreview_critic_idx"),
+        ]
+
+    def __str__(self) -> str:
+        by = self.critic or self.publication or "Unknown critic"
+        return f"{by} on {self.film}"
+
+    @property
+    def byline(self) -> str:
+        return " · ".join(str(x) for x in (self.critic, self.publication) if x)
+
+
+class AudienceReviewQuerySet(models.QuerySet):
+    def visible(self) -> "AudienceReviewQuerySet":
+        return self.filter(is_hidden=False)
+
+    def for_listing(self) -> "AudienceReviewQuerySet":
+        return self.select_related("user").order_by("-created_at", "-pk")
+
+
+class AudienceReview(models.Model):
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="audience_reviews")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="audience_reviews"
+    )
+    rating = models.DecimalField(
+        max_digits=2, decimal_places=1, choices=RATING_CHOICES, null=True, blank=True
+    )
+    body = models.TextField(max_length=5000, blank=True)
+    has_spoilers = models.BooleanField("contains spoilers", default=False)
+    is_hidden = models.BooleanField("hidden by a moderator", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AudienceReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["film", "user"], name="audiencereview_one_per_member"),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__in=[c for c, _ in RATING_CHOICES]),
+                name="audiencereview_rating_half_stars",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=False) | ~Q(body=""),
+                name="audiencereview_rating_or_text",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["film", "is_hidden", "-created_at"], name="audiencereview_film_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.film}"

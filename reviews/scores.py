@@ -1,0 +1,144 @@
+"""The scores of PRODUCT.md "Scores: the rules", computed from the reviews and stored on the film.
+
+Pages read the stored fields; only the functions here aggregate over reviews, and they run in
+the same transaction as the review change that calls them (and in `recompute_scores`).
+"""
+
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Avg, Count, Q
+
+from films.models import HALF_STARS, Film, empty_histogram
+
+from .models import AudienceReview, CriticReview, Sentiment
+
+
+def percent(part: int, whole: int) -> int:
+    """round(100 * part / whole) with halves rounded up, as people expect (62.5% -> 63%)."""
+    return (200 * part + whole) // (2 * whole)
+
+
+@dataclass
+class FilmScores:
+    """Every stored score field of a film; the names are the Film fields they fill."""
+
+    critic_review_count: int = 0
+    top_critic_review_count: int = 0
+    critic_classified_count: int = 0
+    critic_fresh_count: int = 0
+    top_critic_classified_count: int = 0
+    top_critic_fresh_count: int = 0
+    critics_score: int | None = None
+    top_critics_score: int | None = None
+    critics_average: Decimal | None = None
+    acclaimed_earned: bool = False
+    audience_rating_count: int = 0
+    audience_liked_count: int = 0
+    audience_score: int | None = None
+    audience_average: Decimal | None = None
+    audience_histogram: list[int] = field(default_factory=empty_histogram)
+
+    @classmethod
+    def stored_on(cls, film: Film) -> "FilmScores":
+        return cls(**{name: getattr(film, name) for name in cls.field_names()})
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return list(cls.__dataclass_fields__)
+
+    def differences(self, other: "FilmScores") -> list[str]:
+        mine, theirs = asdict(self), asdict(other)
+        return [name for name in mine if mine[name] != theirs[name]]
+
+
+def compute_film_scores(film: Film) -> FilmScores:
+    """The scores the film's reviews give, with Acclaimed kept as the rules keep it."""
+    scores = FilmScores()
+    critic = CriticReview.objects.filter(film=film).published().aggregate(
+        total=Count("pk"),
+        top_total=Count("pk", filter=Q(is_top_critic=True)),
+        classified=Count("pk", filter=~Q(sentiment=Sentiment.UNCLASSIFIED)),
+        fresh=Count("pk", filter=Q(sentiment=Sentiment.FRESH)),
+        top_classified=Count(
+            "pk", filter=Q(is_top_critic=True) & ~Q(sentiment=Sentiment.UNCLASSIFIED)
+        ),
+        top_fresh=Count("pk", filter=Q(is_top_critic=True, sentiment=Sentiment.FRESH)),
+        average=Avg("normalized_score"),
+    )
+    scores.critic_review_count = critic["total"]
+    scores.top_critic_review_count = critic["top_total"]
+    scores.critic_classified_count = critic["classified"]
+    scores.critic_fresh_count = critic["fresh"]
+    scores.top_critic_classified_count = critic["top_classified"]
+    scores.top_critic_fresh_count = critic["top_fresh"]
+
+    minimum = settings.SCORES_MIN_CRITIC_REVIEWS
+    if scores.critic_classified_count >= minimum:
+        scores.critics_score = percent(scores.critic_fresh_count, scores.critic_classified_count)
+        if critic["average"] is not None:
+            scores.critics_average = Decimal(str(critic["average"])).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+    if scores.top_critic_classified_count >= minimum:
+        scores.top_critics_score = percent(
+            scores.top_critic_fresh_count, scores.top_critic_classified_count
+        )
+    scores.acclaimed_earned = _acclaimed(film, scores)
+
+    ratings = (
+        AudienceReview.objects.filter(film=film, rating__isnull=False)
+        .visible()
+        .values_list("rating")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    histogram = empty_histogram()
+    total_stars = Decimal(0)
+    for rating, n in ratings:
+        histogram[HALF_STARS.index(float(rating))] += n
+        total_stars += Decimal(rating) * n
+    count = sum(histogram)
+    liked_from = HALF_STARS.index(settings.SCORES_AUDIENCE_LIKED_STARS)
+    scores.audience_histogram = histogram
+    scores.audience_rating_count = count
+    scores.audience_liked_count = sum(histogram[liked_from:])
+    if count >= settings.SCORES_MIN_AUDIENCE_RATINGS:
+        scores.audience_score = percent(scores.audience_liked_count, count)
+        scores.audience_average = (total_stars / count).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
+    return scores
+
+
+def _acclaimed(film: Film, scores: FilmScores) -> bool:
+    """Earned at the Acclaimed threshold with enough reviews; once earned, kept down to 70."""
+    score = scores.critics_score
+    if score is None:
+        return False
+    wide = film.release_type == Film.ReleaseType.WIDE
+    needed = (
+        settings.SCORES_ACCLAIMED_MIN_REVIEWS_WIDE
+        if wide
+        else settings.SCORES_ACCLAIMED_MIN_REVIEWS
+    )
+    earns = (
+        score >= settings.SCORES_ACCLAIMED_THRESHOLD
+        and scores.critic_classified_count >= needed
+        and scores.top_critic_classified_count >= settings.SCORES_ACCLAIMED_MIN_TOP_CRITIC_REVIEWS
+    )
+    keeps = film.acclaimed_earned and score >= settings.SCORES_ACCLAIMED_KEEP_THRESHOLD
+    return earns or keeps
+
+
+@transaction.atomic
+def refresh_film_scores(*, film: Film) -> Film:
+    """Recompute and store a film's scores; the row lock serializes concurrent review changes."""
+    locked = Film.objects.select_for_update().get(pk=film.pk)
+    scores = compute_film_scores(locked)
+    Film.objects.filter(pk=film.pk).update(**asdict(scores))
+    for name, value in asdict(scores).items():
+        setattr(film, name, value)
+    return film

@@ -1,0 +1,35 @@
+import re
+
+from django import template
+from django.utils.html import conditional_escape, format_html, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+INLINE_SPOILER = re.compile(r"\|\|(.+?)\|\|")  # within one line, so paragraphs stay whole
+SPOILER_HTML = (
+    '<label class="spoiler"><input type="checkbox" class="spoiler-toggle">'
+    '<span class="visually-hidden">Spoiler (select to reveal): </span>'
+    '<span class="spoiler-text">{}</span></label>'
+)
+
+
+@register.filter
+def with_spoilers(text: str) -> SafeString:
+    """Review text as paragraphs, with `||inline spoilers||` hidden until clicked."""
+    escaped = str(conditional_escape(text))
+    html = INLINE_SPOILER.sub(lambda m: format_html(SPOILER_HTML, mark_safe(m.group(1))), escaped)
+    return mark_safe(linebreaks(html, autoescape=False))  # noqa: S308 - escaped above
+
+
+@register.filter
+def without_spoilers(text: str) -> str:
+    """Review text for listings and descriptions: inline spoilers left out."""
+    return INLINE_SPOILER.sub("[spoiler]", text)
+
+
+@register.filter
+def star_label(rating) -> str:
+    """Decimal("3.5") -> "3.5 stars"; Decimal("1.0") -> "1 star"."""
+    value = f"{float(rating):g}"
+    return f"{value} star" if value == "1" else f"{value} stars"
