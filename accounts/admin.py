@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import User
+from .services import delete_members
 
 
 @admin.register(User)
@@ -11,3 +12,9 @@ class UserAdmin(BaseUserAdmin):
         ("Profile", {"fields": ("display_name", "bio", "avatar")}),
     )
     list_display = ("username", "email", "display_name", "is_staff", "date_joined")
+
+    def delete_model(self, request, obj) -> None:
+        delete_members(users=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        delete_members(users=queryset)

@@ -14,7 +14,9 @@ REVIEWS_PER_PAGE = 20
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User, username=username, is_active=True)
     reviews = (
-        AudienceReview.objects.filter(user=member).visible().select_related("film")
+        AudienceReview.objects.filter(user=member)
+        .visible()
+        .select_related("film")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))

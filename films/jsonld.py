@@ -64,4 +64,4 @@ def film_json_ld(film, request: HttpRequest) -> SafeString:
         reviews.append(item)
     if reviews:
         data["review"] = reviews
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_ESCAPES))  # noqa: S308
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_ESCAPES))

@@ -9,9 +9,7 @@ def unique_slug(instance: models.Model, text: str, *, field: str = "slug") -> st
     max_length = instance._meta.get_field(field).max_length
     base = slugify(text)[: max_length - 6].strip("-") or "item"
     others = type(instance)._default_manager.exclude(pk=instance.pk)
-    taken = set(
-        others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True)
-    )
+    taken = set(others.filter(**{f"{field}__startswith": base}).values_list(field, flat=True))
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from reviews.models import AudienceReview, Critic, CriticReview
@@ -10,6 +11,7 @@ from .jsonld import film_json_ld
 from .models import FILM_PAGE_CAST_SHOWN, Credit, Film, Person
 
 FILMS_PER_PAGE = 24
+HOME_FILMS = 6
 SEARCH_RESULTS = 20
 
 
@@ -20,12 +22,12 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "films/home.html",
         {
-            "recent_films": films.filter(release_date__isnull=False).order_by(
+            "recent_films": films.filter(release_date__lte=timezone.localdate()).order_by(
                 "-release_date", "pk"
-            )[:8],
+            )[:HOME_FILMS],
             "best_reviewed": films.filter(critics_score__isnull=False).order_by(
                 "-critics_score", "-critic_classified_count", "pk"
-            )[:8],
+            )[:HOME_FILMS],
             "latest_critic_reviews": CriticReview.objects.published()
             .for_listing()
             .select_related("film")[:6],

@@ -57,16 +57,20 @@ class FilmScores:
 def compute_film_scores(film: Film) -> FilmScores:
     """The scores the film's reviews give, with Acclaimed kept as the rules keep it."""
     scores = FilmScores()
-    critic = CriticReview.objects.filter(film=film).published().aggregate(
-        total=Count("pk"),
-        top_total=Count("pk", filter=Q(is_top_critic=True)),
-        classified=Count("pk", filter=~Q(sentiment=Sentiment.UNCLASSIFIED)),
-        fresh=Count("pk", filter=Q(sentiment=Sentiment.FRESH)),
-        top_classified=Count(
-            "pk", filter=Q(is_top_critic=True) & ~Q(sentiment=Sentiment.UNCLASSIFIED)
-        ),
-        top_fresh=Count("pk", filter=Q(is_top_critic=True, sentiment=Sentiment.FRESH)),
-        average=Avg("normalized_score"),
+    critic = (
+        CriticReview.objects.filter(film=film)
+        .published()
+        .aggregate(
+            total=Count("pk"),
+            top_total=Count("pk", filter=Q(is_top_critic=True)),
+            classified=Count("pk", filter=~Q(sentiment=Sentiment.UNCLASSIFIED)),
+            fresh=Count("pk", filter=Q(sentiment=Sentiment.FRESH)),
+            top_classified=Count(
+                "pk", filter=Q(is_top_critic=True) & ~Q(sentiment=Sentiment.UNCLASSIFIED)
+            ),
+            top_fresh=Count("pk", filter=Q(is_top_critic=True, sentiment=Sentiment.FRESH)),
+            average=Avg("normalized_score"),
+        )
     )
     scores.critic_review_count = critic["total"]
     scores.top_critic_review_count = critic["top_total"]

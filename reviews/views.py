@@ -1,3 +1,5 @@
+from contextlib import suppress
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -39,10 +41,8 @@ def film_audience_reviews(request: HttpRequest, slug: str) -> HttpResponse:
     film = get_object_or_404(Film, slug=slug)
     reviews = AudienceReview.objects.filter(film=film).visible().for_listing()
     stars = None
-    try:
+    with suppress(ValueError):
         stars = float(request.GET.get("stars", ""))
-    except ValueError:
-        pass
     if stars in HALF_STARS:
         reviews = reviews.filter(rating=stars)
     else:
@@ -66,9 +66,11 @@ def film_audience_reviews(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def critic_list(request: HttpRequest) -> HttpResponse:
-    critics = Critic.objects.prefetch_related("publications").annotate(
-        review_count=Count("reviews", filter=Q(reviews__is_published=True))
-    ).order_by("name", "pk")
+    critics = (
+        Critic.objects.prefetch_related("publications")
+        .annotate(review_count=Count("reviews", filter=Q(reviews__is_published=True)))
+        .order_by("name", "pk")
+    )
     top_only = request.GET.get("top") == "1"
     if top_only:
         critics = critics.filter(is_top_critic=True)
@@ -84,9 +86,9 @@ def critic_detail(request: HttpRequest, slug: str) -> HttpResponse:
         fresh=Count("pk", filter=Q(sentiment=Sentiment.FRESH)),
         rotten=Count("pk", filter=Q(sentiment=Sentiment.ROTTEN)),
     )
-    page = Paginator(
-        reviews.for_listing().select_related("film"), REVIEWS_PER_PAGE
-    ).get_page(request.GET.get("page"))
+    page = Paginator(reviews.for_listing().select_related("film"), REVIEWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request, "reviews/critic_detail.html", {"critic": critic, "split": split, "page": page}
     )

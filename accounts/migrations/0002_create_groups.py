@@ -14,8 +14,12 @@ MODERATOR_CHANGE = {"reviews": ["audiencereview"], "forums": ["thread", "post"]}
 
 
 def codenames(models: dict[str, list[str]], actions: list[str]) -> list[tuple[str, str]]:
-    return [(app, f"{action}_{model}") for app, names in models.items() for model in names
-            for action in actions]
+    return [
+        (app, f"{action}_{model}")
+        for app, names in models.items()
+        for model in names
+        for action in actions
+    ]
 
 
 def create_groups(apps, schema_editor):

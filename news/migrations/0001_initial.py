@@ -6,32 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('films', '0001_initial'),
+        ("films", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(blank=True, max_length=220, unique=True)),
-                ('lead', models.CharField(blank=True, max_length=400)),
-                ('body', models.TextField(help_text='Markdown.')),
-                ('image', models.ImageField(blank=True, upload_to='news/')),
-                ('image_alt', models.CharField(blank=True, max_length=300)),
-                ('published_at', models.DateTimeField(blank=True, help_text='Leave empty to keep it a draft.', null=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('films', models.ManyToManyField(blank=True, related_name='articles', to='films.film')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(blank=True, max_length=220, unique=True)),
+                ("lead", models.CharField(blank=True, max_length=400)),
+                ("body", models.TextField(help_text="Markdown.")),
+                ("image", models.ImageField(blank=True, upload_to="news/")),
+                ("image_alt", models.CharField(blank=True, max_length=300)),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, help_text="Leave empty to keep it a draft.", null=True
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "films",
+                    models.ManyToManyField(blank=True, related_name="articles", to="films.film"),
+                ),
             ],
             options={
-                'ordering': ['-published_at'],
-                'indexes': [models.Index(fields=['-published_at'], name='article_published_idx')],
+                "ordering": ["-published_at"],
+                "indexes": [models.Index(fields=["-published_at"], name="article_published_idx")],
             },
         ),
     ]

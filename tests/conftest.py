@@ -1,0 +1,48 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import MemberFactory
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploaded files (posters, photos, avatars) land in a temporary folder, not the repo."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _static_files_without_manifest(settings):
+    """Pages render without `collectstatic`: with debugging off the settings pick whitenoise's
+    manifest storage, whose `{% static %}` fails for files no manifest lists."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Hashing passwords for real costs a fraction of a second per member; tests need none."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def member(db):
+    """A signed-up member with no special rights."""
+    return MemberFactory(username="mina")
+
+
+@pytest.fixture
+def editor(db):
+    """Staff in the Editors group, as the data migration created it."""
+    user = MemberFactory(username="edie", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def moderator(db):
+    """Staff in the Moderators group, as the data migration created it."""
+    user = MemberFactory(username="mo", is_staff=True)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return user

@@ -1,0 +1,156 @@
+"""The pages around the film page: home, browse, cast, photos, people, search."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from films.models import Credit
+from reviews.scores import refresh_film_scores
+from tests.factories import (
+    CreditFactory,
+    CriticFactory,
+    CriticReviewFactory,
+    FilmFactory,
+    PersonFactory,
+    PhotoFactory,
+    PublicationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_home_shows_recent_and_best_reviewed_films_and_latest_reviews(client):
+    film = FilmFactory(title="Harbor Lights", release_date="2024-05-01")
+    for _ in range(5):
+        CriticReviewFactory(film=film, excerpt="Luminous.")
+    refresh_film_scores(film=film)
+    html = client.get("/").content.decode()
+    assert "Harbor Lights" in html
+    assert "100%" in html
+    assert "Luminous." in html
+
+
+def test_browse_lists_films_paginated_and_survives_bad_pages(client):
+    for i in range(30):
+        FilmFactory(title=f"Film {i:02d}")
+    first = client.get("/films/").content.decode()
+    assert "Film 00" in first
+    assert "Film 29" not in first
+    assert "Film 29" in client.get("/films/?page=2").content.decode()
+    for bad in ["abc", "-1", "0", "99999", "1.5"]:
+        assert client.get(f"/films/?page={bad}").status_code == 200
+
+
+def test_browse_queries_do_not_grow_with_films(client):
+    FilmFactory()
+    few = queries_for(client, "/films/")
+    for _ in range(40):
+        FilmFactory()
+    assert queries_for(client, "/films/") == few
+
+
+def test_cast_page_lists_cast_and_crew(client):
+    film = FilmFactory()
+    CreditFactory(film=film, person=PersonFactory(name="Dee Rector"), role=Credit.Role.DIRECTOR)
+    CreditFactory(film=film, person=PersonFactory(name="Cass Tee"), character="The Lead")
+    html = client.get(f"/films/{film.slug}/cast/").content.decode()
+    assert "Dee Rector" in html
+    assert "Director" in html
+    assert "Cass Tee" in html
+    assert "The Lead" in html
+
+
+def test_cast_page_queries_do_not_grow_with_credits(client):
+    film = FilmFactory()
+    CreditFactory(film=film)
+    few = queries_for(client, f"/films/{film.slug}/cast/")
+    for _ in range(50):
+        CreditFactory(film=film)
+    assert queries_for(client, f"/films/{film.slug}/cast/") == few
+
+
+def test_photo_gallery_shows_each_photo_with_alt_text_and_caption(client):
+    film = FilmFactory()
+    PhotoFactory(film=film, alt_text="A ship in fog", caption="The opening shot")
+    html = client.get(f"/films/{film.slug}/photos/").content.decode()
+    assert 'alt="A ship in fog"' in html
+    assert "The opening shot" in html
+
+
+def test_photo_gallery_has_an_empty_state(client):
+    film = FilmFactory(title="Bare")
+    assert "No photos of Bare yet." in client.get(f"/films/{film.slug}/photos/").content.decode()
+
+
+def test_person_page_shows_filmography_with_scores(client):
+    person = PersonFactory(name="Mara Lead", bio="Stage actor turned star.")
+    film = FilmFactory(title="Night Ferry", year=2015)
+    CreditFactory(film=film, person=person, character="Captain")
+    for _ in range(5):
+        CriticReviewFactory(film=film)
+    refresh_film_scores(film=film)
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert "Mara Lead" in html
+    assert "Stage actor turned star." in html
+    assert "Night Ferry" in html
+    assert "Captain" in html
+    assert "100%" in html
+
+
+def test_person_page_queries_do_not_grow_with_credits(client):
+    person = PersonFactory()
+    CreditFactory(person=person)
+    few = queries_for(client, person.get_absolute_url())
+    for _ in range(30):
+        CreditFactory(person=person)
+    assert queries_for(client, person.get_absolute_url()) == few
+
+
+def test_unknown_person_is_404(client):
+    assert client.get("/people/nobody-at-all/").status_code == 404
+
+
+def test_search_finds_films_people_and_critics(client):
+    FilmFactory(title="The Godfather")
+    PersonFactory(name="Francis Godwin")
+    critic = CriticFactory(name="Gordon Critic")
+    critic.publications.add(PublicationFactory(name="Godly Gazette"))
+    html = client.get("/search/?q=god").content.decode()
+    assert "The Godfather" in html
+    assert "Francis Godwin" in html
+    assert "Gordon Critic" in html
+
+
+def test_search_with_no_match_or_odd_input_has_a_helpful_answer(client):
+    assert "Nothing matches" in client.get("/search/?q=zzzzzz").content.decode()
+    for q in ["", "%", "'", "a" * 5000, "<script>"]:
+        response = client.get("/search/", {"q": q})
+        assert response.status_code == 200
+        assert b"<script>" not in response.content.split(b"</header>")[1]
+
+
+@pytest.mark.parametrize(
+    ("path", "current"),
+    [
+        ("/films/", "Films"),
+        ("/critics/", "Critics"),
+        ("/forums/", "Forums"),
+        ("/news/", "News"),
+    ],
+)
+def test_navigation_marks_the_current_section(client, path, current):
+    html = client.get(path).content.decode()
+    assert f'aria-current="page">{current}</a>' in html
+
+
+def test_a_films_review_pages_belong_to_films_in_the_navigation(client):
+    film = FilmFactory()
+    html = client.get(f"/films/{film.slug}/reviews/").content.decode()
+    assert 'aria-current="page">Films</a>' in html
+    assert 'aria-current="page">Critics</a>' not in html

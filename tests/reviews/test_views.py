@@ -1,0 +1,160 @@
+"""Review pages: a film's critic and audience reviews, critics and publications."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reviews.scores import refresh_film_scores
+from tests.factories import (
+    AudienceReviewFactory,
+    CriticFactory,
+    CriticReviewFactory,
+    FilmFactory,
+    PublicationFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def reviewed_film():
+    film = FilmFactory()
+    CriticReviewFactory(film=film, sentiment="fresh", is_top_critic=True, excerpt="Top fresh.")
+    CriticReviewFactory(film=film, sentiment="rotten", excerpt="Plain rotten.")
+    CriticReviewFactory(film=film, sentiment="fresh", excerpt="Plain fresh.")
+    CriticReviewFactory(film=film, is_published=False, excerpt="Unpublished draft.")
+    refresh_film_scores(film=film)
+    return film
+
+
+def test_all_critics_tab_lists_published_reviews_with_counts(client, reviewed_film):
+    html = client.get(f"/films/{reviewed_film.slug}/reviews/").content.decode()
+    assert "All Critics (3)" in html
+    assert "Top Critics (1)" in html
+    assert "Top fresh." in html
+    assert "Plain rotten." in html
+    assert "Unpublished draft." not in html
+
+
+def test_top_critics_tab_and_sentiment_filters(client, reviewed_film):
+    url = f"/films/{reviewed_film.slug}/reviews/"
+    top = client.get(url + "?tab=top").content.decode()
+    assert "Top fresh." in top
+    assert "Plain fresh." not in top
+    rotten = client.get(url + "?sentiment=rotten").content.decode()
+    assert "Plain rotten." in rotten
+    assert "Plain fresh." not in rotten
+    top_rotten = client.get(url + "?tab=top&sentiment=rotten").content.decode()
+    assert "No reviews match." in top_rotten
+
+
+def test_critic_reviews_are_paginated(client):
+    film = FilmFactory()
+    for i in range(25):
+        CriticReviewFactory(
+            film=film, excerpt=f"Review {i:02d}.", review_date=f"2020-01-{i + 1:02d}"
+        )
+    first = client.get(f"/films/{film.slug}/reviews/").content.decode()
+    second = client.get(f"/films/{film.slug}/reviews/?page=2").content.decode()
+    assert "Review 24." in first
+    assert "Review 00." not in first
+    assert "Review 00." in second
+
+
+def test_critic_review_page_queries_do_not_grow_with_reviews(client):
+    film = FilmFactory()
+    CriticReviewFactory(film=film)
+    few = queries_for(client, f"/films/{film.slug}/reviews/")
+    for _ in range(40):
+        CriticReviewFactory(film=film, critic=CriticFactory(), publication=PublicationFactory())
+    assert queries_for(client, f"/films/{film.slug}/reviews/") == few
+
+
+def test_audience_reviews_filter_by_stars_and_hide_spoilers(client):
+    film = FilmFactory()
+    AudienceReviewFactory(film=film, rating=Decimal("5.0"), body="Five stars of joy.")
+    AudienceReviewFactory(film=film, rating=Decimal("2.0"), body="Two stars of gloom.")
+    AudienceReviewFactory(
+        film=film, rating=Decimal("5.0"), body="Spoiler-laden praise.", has_spoilers=True
+    )
+    AudienceReviewFactory(film=film, rating=Decimal("5.0"), body="Hidden abuse.", is_hidden=True)
+    url = f"/films/{film.slug}/audience-reviews/"
+    everything = client.get(url).content.decode()
+    assert "Two stars of gloom." in everything
+    assert "Hidden abuse." not in everything
+    five = client.get(url + "?stars=5.0").content.decode()
+    assert "Five stars of joy." in five
+    assert "Two stars of gloom." not in five
+    no_spoilers = client.get(url + "?stars=5&spoilers=hide").content.decode()
+    assert "Five stars of joy." in no_spoilers
+    assert "Spoiler-laden praise." not in no_spoilers
+
+
+def test_audience_review_page_queries_do_not_grow_with_reviews(client):
+    film = FilmFactory()
+    AudienceReviewFactory(film=film)
+    few = queries_for(client, f"/films/{film.slug}/audience-reviews/")
+    for _ in range(40):
+        AudienceReviewFactory(film=film)
+    assert queries_for(client, f"/films/{film.slug}/audience-reviews/") == few
+
+
+def test_unknown_film_review_pages_are_404(client):
+    assert client.get("/films/nope-2000/reviews/").status_code == 404
+    assert client.get("/films/nope-2000/audience-reviews/").status_code == 404
+
+
+def test_critics_directory_with_top_critics_filter(client):
+    CriticFactory(name="Ana Top", is_top_critic=True)
+    CriticFactory(name="Bo Regular")
+    everyone = client.get("/critics/").content.decode()
+    assert "Ana Top" in everyone
+    assert "Bo Regular" in everyone
+    top = client.get("/critics/?top=1").content.decode()
+    assert "Ana Top" in top
+    assert "Bo Regular" not in top
+    assert client.get("/critics/?top=zzz&page=abc").status_code == 200
+
+
+def test_critics_directory_queries_do_not_grow_with_critics(client):
+    CriticFactory().publications.add(PublicationFactory())
+    few = queries_for(client, "/critics/")
+    for _ in range(30):
+        CriticFactory().publications.add(PublicationFactory())
+    assert queries_for(client, "/critics/") == few
+
+
+def test_critic_page_shows_publications_badge_reviews_and_split(client):
+    critic = CriticFactory(name="Cleo Critic", is_top_critic=True, bio="Writes about noir.")
+    critic.publications.add(PublicationFactory(name="Noir Weekly"))
+    film = FilmFactory(title="Shadow Street")
+    CriticReviewFactory(film=film, critic=critic, sentiment="fresh")
+    CriticReviewFactory(critic=critic, sentiment="fresh")
+    CriticReviewFactory(critic=critic, sentiment="rotten")
+    html = client.get(critic.get_absolute_url()).content.decode()
+    assert "Cleo Critic" in html
+    assert "Top Critic" in html
+    assert "Noir Weekly" in html
+    assert "Shadow Street" in html
+    assert "<strong>2</strong> Fresh, <strong>1</strong> Rotten" in html
+
+
+def test_publication_page_lists_its_reviews(client):
+    publication = PublicationFactory(name="The Screen Gazette", url="https://gazette.example")
+    CriticReviewFactory(publication=publication, excerpt="A gazette review.")
+    html = client.get(publication.get_absolute_url()).content.decode()
+    assert "The Screen Gazette" in html
+    assert "A gazette review." in html
+
+
+def test_unknown_critic_and_publication_are_404(client):
+    assert client.get("/critics/nobody/").status_code == 404
+    assert client.get("/publications/nothing/").status_code == 404
