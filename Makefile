@@ -27,7 +27,8 @@ run: .env demo
 
 ## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
 test: $(STAMP)
-	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only} $(BIN)/python -m pytest -n auto
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only} \
+		$(BIN)/python -m pytest -n auto
 
 # A development configuration (debugging on) for a fresh clone; edit it to taste.
 .env:

@@ -13,11 +13,7 @@ REVIEWS_PER_PAGE = 20
 @require_GET
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     member = get_object_or_404(User, username=username, is_active=True)
-    reviews = (
-        AudienceReview.objects.filter(user=member)
-        .visible()
-        .select_related("film")
-        .order_by("-created_at", "-pk")
-    )
+    reviews = AudienceReview.objects.filter(user=member).visible().for_listing()
+    reviews = reviews.select_related("film")
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "accounts/profile.html", {"member": member, "page": page})

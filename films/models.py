@@ -1,3 +1,5 @@
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,14 @@ from django.utils import timezone
 from .slugs import unique_slug
 
 HALF_STARS = [i / 2 for i in range(1, 11)]  # 0.5, 1.0, ... 5.0
+
+# How much of each section the film page shows; the rest is on the section's own page.
+FILM_PAGE_CAST = 18  # the first six show, the rest fold under "Show More Cast"
+FILM_PAGE_CAST_SHOWN = 6
+FILM_PAGE_PHOTOS = 6
+FILM_PAGE_REVIEWS = 6
+FILM_PAGE_THREADS = 5
+FILM_PAGE_ARTICLES = 4
 
 
 def empty_histogram() -> list[int]:
@@ -90,14 +100,6 @@ class FilmQuerySet(models.QuerySet):
             "acclaimed_earned",
             "acclaimed_override",
         )
-
-
-FILM_PAGE_CAST = 18  # the first six show, the rest fold under "Show More Cast"
-FILM_PAGE_CAST_SHOWN = 6
-FILM_PAGE_PHOTOS = 6
-FILM_PAGE_REVIEWS = 6
-FILM_PAGE_THREADS = 5
-FILM_PAGE_ARTICLES = 4
 
 
 class Rating(models.TextChoices):
@@ -197,6 +199,9 @@ class Film(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(critic_fresh_count__lte=models.F("critic_classified_count"))
+                & Q(critic_classified_count__lte=models.F("critic_review_count"))
+                & Q(top_critic_review_count__lte=models.F("critic_review_count"))
+                & Q(top_critic_classified_count__lte=models.F("top_critic_review_count"))
                 & Q(top_critic_fresh_count__lte=models.F("top_critic_classified_count"))
                 & Q(audience_liked_count__lte=models.F("audience_rating_count")),
                 name="film_score_counts_consistent",
@@ -255,10 +260,11 @@ class Film(models.Model):
         return self.audience_score >= settings.SCORES_AUDIENCE_LIKED_THRESHOLD
 
     @property
-    def critics_average_out_of_ten(self):
+    def critics_average_out_of_ten(self) -> Decimal | None:
+        """The critics' mean normalized score as "7.2" out of ten."""
         if self.critics_average is None:
             return None
-        return round(self.critics_average / 10, 1)
+        return (Decimal(self.critics_average) / 10).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
     @property
     def histogram_rows(self) -> list[tuple[float, int, int]]:
@@ -362,6 +368,9 @@ class Photo(models.Model):
 
     class Meta:
         ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(alt_text=""), name="photo_alt_text_required")
+        ]
 
     def __str__(self) -> str:
         return self.caption or self.alt_text

@@ -12,6 +12,7 @@ from .models import FILM_PAGE_CAST_SHOWN, Credit, Film, Person
 
 FILMS_PER_PAGE = 24
 HOME_FILMS = 6
+PHOTOS_PER_PAGE = 24
 SEARCH_RESULTS = 20
 
 
@@ -49,7 +50,11 @@ def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
     film = get_object_or_404(Film.objects.for_detail(critics_tab=critics_tab), slug=slug)
     own_review = None
     if request.user.is_authenticated:
-        own_review = AudienceReview.objects.filter(film=film, user=request.user).first()
+        own_review = (
+            AudienceReview.objects.filter(film=film, user=request.user)
+            .select_related("user")
+            .first()
+        )
     return render(
         request,
         "films/film_detail.html",
@@ -85,7 +90,8 @@ def film_cast(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def film_photos(request: HttpRequest, slug: str) -> HttpResponse:
     film = get_object_or_404(Film, slug=slug)
-    return render(request, "films/film_photos.html", {"film": film, "photos": film.photos.all()})
+    page = Paginator(film.photos.all(), PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "films/film_photos.html", {"film": film, "page": page})
 
 
 @require_GET

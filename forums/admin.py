@@ -43,7 +43,9 @@ class PostAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        synchronize_thread(thread=obj.thread)
+        # An edit may move the post to another thread: both threads' counters change.
+        for thread in Thread.objects.filter(pk__in={obj.thread_id, form.initial.get("thread")}):
+            synchronize_thread(thread=thread)
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)

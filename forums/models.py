@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -8,6 +10,7 @@ from films.models import Film
 from films.slugs import unique_slug
 
 MOVIE_FORUM_SLUG = "movie-forum"
+POST_MAX_LENGTH = 20000
 
 
 class Board(models.Model):
@@ -93,7 +96,7 @@ class Post(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="posts"
     )
-    body = models.TextField(max_length=20000)
+    body = models.TextField(max_length=POST_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField("hidden by a moderator", default=False)
@@ -101,6 +104,12 @@ class Post(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["thread", "created_at"], name="post_thread_created_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), POST_MAX_LENGTH),
+                name="post_body_length",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Post {self.pk} in {self.thread}"

@@ -8,6 +8,8 @@ from .models import Post, Thread
 @transaction.atomic
 def synchronize_thread(*, thread: Thread) -> Thread:
     """Rebuild a thread's stored counters from its visible posts."""
+    # The row lock serializes concurrent post changes, so neither count misses the other's.
+    Thread.objects.select_for_update().filter(pk=thread.pk).first()
     posts = Post.objects.filter(thread=thread, is_hidden=False)
     last = posts.order_by("-created_at", "-pk").first()
     thread.reply_count = max(posts.count() - 1, 0)

@@ -35,7 +35,9 @@ def thread_detail(request: HttpRequest, board: str, pk: int, slug: str) -> HttpR
         Thread.objects.select_related("board", "film"), pk=pk, board__slug=board
     )
     if request.path != thread.get_absolute_url():
-        return redirect(thread, permanent=True)  # the title, and so the slug, may have changed
+        # The title, and so the slug, may have changed; keep the page asked for.
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(thread.get_absolute_url() + query, permanent=True)
     posts = Post.objects.filter(thread=thread, is_hidden=False).select_related("author")
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "forums/thread_detail.html", {"thread": thread, "page": page})

@@ -3,12 +3,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 
 from films.models import HALF_STARS, Film
 from films.slugs import unique_slug
 
+REVIEW_MAX_LENGTH = 5000
 RATING_CHOICES = [(Decimal(str(s)), f"{s:g} stars" if s != 1 else "1 star") for s in HALF_STARS]
 
 
@@ -62,6 +65,10 @@ class Sentiment(models.TextChoices):
     UNCLASSIFIED = "", "Unclassified"
 
 
+# Reviews with a sentiment: the only ones that count in a score.
+CLASSIFIED = ~Q(sentiment=Sentiment.UNCLASSIFIED)
+
+
 class CriticReviewQuerySet(models.QuerySet):
     def published(self) -> "CriticReviewQuerySet":
         return self.filter(is_published=True)
@@ -76,7 +83,7 @@ class CriticReviewQuerySet(models.QuerySet):
         return self.filter(sentiment=Sentiment.ROTTEN)
 
     def classified(self) -> "CriticReviewQuerySet":
-        return self.exclude(sentiment=Sentiment.UNCLASSIFIED)
+        return self.filter(CLASSIFIED)
 
     def for_listing(self) -> "CriticReviewQuerySet":
         """Newest first, with what a review card shows."""
@@ -154,7 +161,7 @@ class AudienceReview(models.Model):
     rating = models.DecimalField(
         max_digits=2, decimal_places=1, choices=RATING_CHOICES, null=True, blank=True
     )
-    body = models.TextField(max_length=5000, blank=True)
+    body = models.TextField(max_length=REVIEW_MAX_LENGTH, blank=True)
     has_spoilers = models.BooleanField("contains spoilers", default=False)
     is_hidden = models.BooleanField("hidden by a moderator", default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -173,6 +180,10 @@ class AudienceReview(models.Model):
             models.CheckConstraint(
                 condition=Q(rating__isnull=False) | ~Q(body=""),
                 name="audiencereview_rating_or_text",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("body"), REVIEW_MAX_LENGTH),
+                name="audiencereview_body_length",
             ),
         ]
         indexes = [

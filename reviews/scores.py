@@ -9,11 +9,11 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, Q, Sum
 
 from films.models import HALF_STARS, Film, empty_histogram
 
-from .models import AudienceReview, CriticReview, Sentiment
+from .models import CLASSIFIED, AudienceReview, CriticReview, Sentiment
 
 
 def percent(part: int, whole: int) -> int:
@@ -57,19 +57,21 @@ class FilmScores:
 def compute_film_scores(film: Film) -> FilmScores:
     """The scores the film's reviews give, with Acclaimed kept as the rules keep it."""
     scores = FilmScores()
+    classified = CLASSIFIED
+    top = Q(is_top_critic=True)
+    fresh = Q(sentiment=Sentiment.FRESH)
     critic = (
         CriticReview.objects.filter(film=film)
         .published()
         .aggregate(
             total=Count("pk"),
-            top_total=Count("pk", filter=Q(is_top_critic=True)),
-            classified=Count("pk", filter=~Q(sentiment=Sentiment.UNCLASSIFIED)),
-            fresh=Count("pk", filter=Q(sentiment=Sentiment.FRESH)),
-            top_classified=Count(
-                "pk", filter=Q(is_top_critic=True) & ~Q(sentiment=Sentiment.UNCLASSIFIED)
-            ),
-            top_fresh=Count("pk", filter=Q(is_top_critic=True, sentiment=Sentiment.FRESH)),
-            average=Avg("normalized_score"),
+            top_total=Count("pk", filter=top),
+            classified=Count("pk", filter=classified),
+            fresh=Count("pk", filter=fresh),
+            top_classified=Count("pk", filter=top & classified),
+            top_fresh=Count("pk", filter=top & fresh),
+            normalized_count=Count("normalized_score"),
+            normalized_sum=Sum("normalized_score"),
         )
     )
     scores.critic_review_count = critic["total"]
@@ -79,17 +81,18 @@ def compute_film_scores(film: Film) -> FilmScores:
     scores.top_critic_classified_count = critic["top_classified"]
     scores.top_critic_fresh_count = critic["top_fresh"]
 
-    minimum = settings.SCORES_MIN_CRITIC_REVIEWS
+    # A threshold of 0 would still need one review to divide by.
+    minimum = max(settings.SCORES_MIN_CRITIC_REVIEWS, 1)
     if scores.critic_classified_count >= minimum:
         scores.critics_score = percent(scores.critic_fresh_count, scores.critic_classified_count)
-        if critic["average"] is not None:
-            scores.critics_average = Decimal(str(critic["average"])).quantize(
-                Decimal("0.01"), rounding=ROUND_HALF_UP
-            )
     if scores.top_critic_classified_count >= minimum:
         scores.top_critics_score = percent(
             scores.top_critic_fresh_count, scores.top_critic_classified_count
         )
+    if critic["normalized_count"] >= minimum:
+        scores.critics_average = (
+            Decimal(critic["normalized_sum"]) / critic["normalized_count"]
+        ).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     scores.acclaimed_earned = _acclaimed(film, scores)
 
     ratings = (
@@ -105,11 +108,14 @@ def compute_film_scores(film: Film) -> FilmScores:
         histogram[HALF_STARS.index(float(rating))] += n
         total_stars += Decimal(rating) * n
     count = sum(histogram)
-    liked_from = HALF_STARS.index(settings.SCORES_AUDIENCE_LIKED_STARS)
     scores.audience_histogram = histogram
     scores.audience_rating_count = count
-    scores.audience_liked_count = sum(histogram[liked_from:])
-    if count >= settings.SCORES_MIN_AUDIENCE_RATINGS:
+    scores.audience_liked_count = sum(
+        n
+        for stars, n in zip(HALF_STARS, histogram, strict=True)
+        if stars >= settings.SCORES_AUDIENCE_LIKED_STARS
+    )
+    if count and count >= settings.SCORES_MIN_AUDIENCE_RATINGS:
         scores.audience_score = percent(scores.audience_liked_count, count)
         scores.audience_average = (total_stars / count).quantize(
             Decimal("0.1"), rounding=ROUND_HALF_UP

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
 from films.models import Film
 
@@ -16,6 +17,16 @@ def refresh_scores_of(*, film_ids: Iterable[int]) -> None:
         refresh_film_scores(film=film)
 
 
+def carry_critic_flags(*, reviews: QuerySet[CriticReview]) -> set[int]:
+    """Make each review's Top Critic mark its critic's flag; return the films that changed."""
+    stale = reviews.filter(critic__isnull=False).exclude(is_top_critic=F("critic__is_top_critic"))
+    film_ids = set(stale.values_list("film_id", flat=True))
+    if film_ids:
+        flag = Critic.objects.filter(pk=OuterRef("critic_id")).values("is_top_critic")[:1]
+        CriticReview.objects.filter(pk__in=stale.values("pk")).update(is_top_critic=Subquery(flag))
+    return film_ids
+
+
 @transaction.atomic
 def save_critic_review(*, review: CriticReview) -> CriticReview:
     """Save a critic review, keep its Top Critic mark equal to its critic's flag, rescore."""
@@ -25,7 +36,13 @@ def save_critic_review(*, review: CriticReview) -> CriticReview:
         else None
     )
     if review.critic_id is not None:
-        review.is_top_critic = review.critic.is_top_critic
+        # Locked, so an editor changing the critic's flag at the same time waits for us (or we
+        # for them) and then carries the flag to this review too.
+        review.is_top_critic = (
+            Critic.objects.select_for_update()
+            .values_list("is_top_critic", flat=True)
+            .get(pk=review.critic_id)
+        )
     review.save()
     refresh_scores_of(film_ids={review.film_id, previous_film_id} - {None})
     return review
@@ -40,22 +57,15 @@ def delete_critic_reviews(*, reviews: Iterable[CriticReview]) -> None:
 
 
 @transaction.atomic
-def sync_critic_review_marks(*, critic: Critic) -> int:
+def sync_critic_review_marks(*, critic: Critic) -> None:
     """After a critic's Top Critic flag is set, carry it to their reviews and rescore."""
-    stale = critic.reviews.exclude(is_top_critic=critic.is_top_critic)
-    film_ids = set(stale.values_list("film_id", flat=True))
-    changed = stale.update(is_top_critic=critic.is_top_critic)
-    refresh_scores_of(film_ids=film_ids)
-    return changed
+    refresh_scores_of(film_ids=carry_critic_flags(reviews=critic.reviews.all()))
 
 
 @transaction.atomic
 def sync_film_reviews(*, film: Film) -> Film:
     """After a film's critic reviews were edited together (the admin's inline), rescore it."""
-    for critic in Critic.objects.filter(reviews__film=film).distinct():
-        critic.reviews.filter(film=film).exclude(is_top_critic=critic.is_top_critic).update(
-            is_top_critic=critic.is_top_critic
-        )
+    carry_critic_flags(reviews=film.critic_reviews.all())
     return refresh_film_scores(film=film)
 
 

@@ -9,8 +9,8 @@ register = template.Library()
 INLINE_SPOILER = re.compile(r"\|\|(.+?)\|\|")  # within one line, so paragraphs stay whole
 SPOILER_HTML = (
     '<label class="spoiler"><input type="checkbox" class="spoiler-toggle">'
-    '<span class="visually-hidden">Spoiler (select to reveal): </span>'
-    '<span class="spoiler-text">{}</span></label>'
+    '<span class="spoiler-cover">Spoiler<span class="visually-hidden">, select to reveal</span>'
+    '</span><span class="spoiler-text">{}</span></label>'
 )
 
 
@@ -20,12 +20,6 @@ def with_spoilers(text: str) -> SafeString:
     escaped = str(conditional_escape(text))
     html = INLINE_SPOILER.sub(lambda m: format_html(SPOILER_HTML, mark_safe(m.group(1))), escaped)
     return mark_safe(linebreaks(html, autoescape=False))
-
-
-@register.filter
-def without_spoilers(text: str) -> str:
-    """Review text for listings and descriptions: inline spoilers left out."""
-    return INLINE_SPOILER.sub("[spoiler]", text)
 
 
 @register.filter

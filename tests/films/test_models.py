@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from films.models import Credit, Film
+from films.models import Credit, Film, Photo
 from tests.factories import (
     ArticleFactory,
     BoardFactory,
@@ -70,6 +70,9 @@ def test_an_unknown_acclaimed_override_is_rejected():
         {"critic_classified_count": 2, "critic_fresh_count": 3},
         {"top_critic_classified_count": 0, "top_critic_fresh_count": 1},
         {"audience_rating_count": 19, "audience_liked_count": 20},
+        {"critic_review_count": 1, "critic_classified_count": 2},
+        {"critic_review_count": 1, "top_critic_review_count": 2},
+        {"critic_review_count": 5, "top_critic_review_count": 1, "top_critic_classified_count": 2},
     ],
 )
 def test_score_counts_that_contradict_each_other_are_rejected(counts):
@@ -253,3 +256,9 @@ def test_photos_are_stored_under_the_temporary_media_root(settings):
 
     assert photo.image.path.startswith(str(settings.MEDIA_ROOT))
     assert photo.image.name.startswith("photos/")
+
+
+def test_a_photo_without_alt_text_is_rejected():
+    film = FilmFactory()
+
+    assert_rejected(lambda: Photo.objects.create(film=film, image="photos/x.jpg", alt_text=""))

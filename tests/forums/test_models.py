@@ -1,8 +1,9 @@
 """Board, Thread, Post, and the other models with pages: names and URLs."""
 
 import pytest
+from django.db import IntegrityError, transaction
 
-from forums.models import MOVIE_FORUM_SLUG, Board, Thread
+from forums.models import MOVIE_FORUM_SLUG, Board, Post, Thread
 from tests.factories import (
     ArticleFactory,
     BoardFactory,
@@ -70,3 +71,11 @@ def test_a_members_public_name_prefers_display_name_then_full_name():
     assert MemberFactory(username="a", display_name="Mina K.").public_name == "Mina K."
     assert MemberFactory(username="b", first_name="Mina", last_name="Kay").public_name == "Mina Kay"
     assert MemberFactory(username="c").public_name == "c"
+
+
+def test_a_post_over_20000_characters_is_rejected():
+    thread = ThreadFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Post.objects.create(thread=thread, body="x" * 20001)
+    Post.objects.create(thread=thread, body="x" * 20000)

@@ -163,3 +163,10 @@ def test_visible_audience_reviews_leave_out_hidden_ones():
     AudienceReviewFactory(film=shown.film, is_hidden=True)
 
     assert list(AudienceReview.objects.visible()) == [shown]
+
+
+def test_review_text_over_5000_characters_is_rejected():
+    film, member = FilmFactory(), MemberFactory()
+
+    assert_rejected(lambda: AudienceReview.objects.create(film=film, user=member, body="x" * 5001))
+    AudienceReview.objects.create(film=film, user=member, body="x" * 5000)

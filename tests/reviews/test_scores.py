@@ -5,6 +5,7 @@ Factories write reviews without touching the stored scores, so every test rescor
 """
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -244,15 +245,52 @@ def test_top_critics_score_is_hidden_with_four_classified_top_critic_reviews():
 
 def test_critics_average_is_the_mean_of_entered_normalized_scores():
     film = FilmFactory()
-    add_critic_reviews(film, fresh=1, normalized_score=70)
-    add_critic_reviews(film, fresh=1, normalized_score=80)
-    add_critic_reviews(film, fresh=1, normalized_score=85)
+    for normalized in (70, 80, 85, 60, 67):
+        add_critic_reviews(film, fresh=1, normalized_score=normalized)
     add_critic_reviews(film, rotten=2)  # no original score: left out of the average
 
     rescore(film)
 
-    assert film.critics_average == Decimal("78.33")
-    assert film.critics_average_out_of_ten == Decimal("7.8")
+    assert film.critics_average == Decimal("72.40")
+    assert film.critics_average_out_of_ten == Decimal("7.2")
+
+
+def test_critics_average_rounds_halves_up():
+    film = FilmFactory()
+    for normalized in (75, 75, 75, 75, 75, 76):
+        add_critic_reviews(film, fresh=1, normalized_score=normalized)
+
+    rescore(film)
+
+    assert film.critics_average == Decimal("75.17")
+    assert film.critics_average_out_of_ten == Decimal("7.5")
+
+
+def test_critics_average_needs_as_many_entered_scores_as_the_critics_score():
+    film = FilmFactory()
+    add_critic_reviews(film, fresh=4, normalized_score=90)
+    add_critic_reviews(film, fresh=6)
+
+    rescore(film)
+
+    assert film.critics_score == 100
+    assert film.critics_average is None
+
+
+def test_odd_threshold_settings_do_not_break_scoring(settings):
+    settings.SCORES_MIN_CRITIC_REVIEWS = 0
+    settings.SCORES_MIN_AUDIENCE_RATINGS = 0
+    settings.SCORES_AUDIENCE_LIKED_STARS = 3.3
+    film = FilmFactory()
+
+    rescore(film)
+
+    assert film.critics_score is None
+    assert film.audience_score is None
+    AudienceReviewFactory(film=film, rating=Decimal("3.5"))
+    AudienceReviewFactory(film=film, rating=Decimal("3.0"))
+    rescore(film)
+    assert film.audience_score == 50
 
 
 def test_critics_average_is_empty_when_no_review_has_a_normalized_score():
@@ -705,9 +743,8 @@ def test_sync_critic_review_marks_carries_the_top_critic_flag_and_rescores():
 
     critic.is_top_critic = True
     critic.save()
-    changed = sync_critic_review_marks(critic=critic)
+    sync_critic_review_marks(critic=critic)
 
-    assert changed == 5
     assert set(critic.reviews.values_list("is_top_critic", flat=True)) == {True}
     film.refresh_from_db()
     assert film.top_critic_review_count == 5
@@ -743,3 +780,20 @@ def test_set_audience_reviews_hidden_removes_them_from_the_audience_score():
     film.refresh_from_db()
     assert film.audience_rating_count == 21
     assert film.audience_score == 95
+
+
+def test_recompute_scores_check_detects_and_the_command_fixes_stale_top_critic_marks():
+    film = FilmFactory()
+    critic = CriticFactory(is_top_critic=True)
+    CriticReviewFactory.create_batch(5, film=film, critic=critic, sentiment=Sentiment.FRESH)
+    rescore(film)
+    CriticReview.objects.filter(film=film).update(is_top_critic=False)  # drift
+
+    with pytest.raises(CommandError, match="Top Critic mark"):
+        call_command("recompute_scores", "--check")
+
+    call_command("recompute_scores", stdout=io.StringIO())
+
+    assert set(CriticReview.objects.values_list("is_top_critic", flat=True)) == {True}
+    assert rescore(film).top_critics_score == 100
+    call_command("recompute_scores", "--check", stdout=io.StringIO())

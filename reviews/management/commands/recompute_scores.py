@@ -1,14 +1,18 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.db.models import F
 
 from films.models import Film
+from reviews.models import CriticReview
 from reviews.scores import FilmScores, compute_film_scores, refresh_film_scores
+from reviews.services import carry_critic_flags
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every film's stored scores from its reviews. With --check, change nothing, "
-        "name the films whose stored scores differ and exit non-zero if any do."
+        "Rebuild every film's stored scores (and critic reviews' Top Critic marks) from the "
+        "reviews. With --check, change nothing, name the films whose stored scores differ and "
+        "exit non-zero if anything does."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -17,23 +21,39 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check: bool, **options) -> None:
-        drifted = []
+        problems = []
+        stale_marks = CriticReview.objects.filter(critic__isnull=False).exclude(
+            is_top_critic=F("critic__is_top_critic")
+        )
+        if check:
+            if count := stale_marks.count():
+                problems.append(
+                    f"{count} critic review(s) whose Top Critic mark is not its critic's"
+                )
+        else:
+            carry_critic_flags(reviews=CriticReview.objects.all())
+
         films = Film.objects.order_by("pk")
         total = films.count()
         for done, film in enumerate(films.iterator(chunk_size=500), start=1):
-            with transaction.atomic():
-                expected = compute_film_scores(film)
-                differences = FilmScores.stored_on(film).differences(expected)
-                if differences:
-                    drifted.append(f"{film.slug} ({', '.join(differences)})")
-                    if not check:
-                        refresh_film_scores(film=film)
-            if done % 1000 == 0:
-                self.stderr.write(f"{done}/{total} films checked")
-        if check and drifted:
+            if check:
+                differences = FilmScores.stored_on(film).differences(compute_film_scores(film))
+            else:
+                with transaction.atomic():
+                    locked = Film.objects.select_for_update().get(pk=film.pk)
+                    stored = FilmScores.stored_on(locked)
+                    refresh_film_scores(film=locked)
+                    differences = stored.differences(FilmScores.stored_on(locked))
+            if differences:
+                problems.append(f"{film.slug} ({', '.join(differences)})")
+            if self.stderr.isatty() and done % 1000 == 0:
+                self.stderr.write(f"{done}/{total} films")
+
+        if check and problems:
             raise CommandError(
-                f"{len(drifted)} film(s) with stored scores that differ from their reviews:\n"
-                + "\n".join(drifted)
+                "Stored scores differ from the reviews:\n" + "\n".join(problems),
             )
+        if problems:
+            self.stdout.write("Rebuilt:\n" + "\n".join(problems))
         verb = "differ" if check else "were rebuilt"
-        self.stdout.write(f"{total} film(s) checked; {len(drifted)} {verb}.")
+        self.stdout.write(f"{total} film(s) checked; {len(problems)} {verb}.")

@@ -1,0 +1,91 @@
+"""The one settings file, driven by the environment, as a fresh process reads it."""
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_with(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    """Run Python code with the settings loaded from exactly this environment (no .env)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
+    clean.pop("DATABASE_URL", None)
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'reviewsite.settings');"
+        "import environ; environ.Env.read_env = staticmethod(lambda *a, **k: None);"
+        f"django.setup(); from django.conf import settings; {code}"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_without_debugging_a_secret_key_is_required():
+    result = run_with({"DJANGO_DEBUG": "0"}, "print(settings.SECRET_KEY)")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_debugging_has_a_development_key_and_local_hosts():
+    result = run_with({"DJANGO_DEBUG": "1"}, "print(settings.DEBUG, settings.ALLOWED_HOSTS)")
+    assert result.returncode == 0, result.stderr
+    assert "True" in result.stdout
+    assert "127.0.0.1" in result.stdout
+
+
+def test_production_settings_come_from_the_environment():
+    result = run_with(
+        {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "marquee.example,www.marquee.example",
+            "DATABASE_URL": "postgres://u@db.internal:5432/marquee",
+            "DJANGO_CSRF_TRUSTED_ORIGINS": "https://marquee.example",
+            "DJANGO_BEHIND_TLS_PROXY": "1",
+        },
+        "print(settings.ALLOWED_HOSTS, settings.DATABASES['default']['HOST'],"
+        " settings.SESSION_COOKIE_SECURE, settings.CSRF_TRUSTED_ORIGINS,"
+        " settings.SECURE_PROXY_SSL_HEADER, settings.STORAGES['staticfiles']['BACKEND'])",
+    )
+    assert result.returncode == 0, result.stderr
+    for expected in [
+        "www.marquee.example",
+        "db.internal",
+        "True",
+        "https://marquee.example",
+        "HTTP_X_FORWARDED_PROTO",
+        "CompressedManifestStaticFilesStorage",
+    ]:
+        assert expected in result.stdout
+
+
+def redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_redis_url_turns_on_the_redis_cache():
+    if not redis_answers():
+        if os.environ.get("CI"):
+            pytest.fail("CI starts Redis; it does not answer on 127.0.0.1:6379")
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    result = run_with(
+        {"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/15"},
+        "from django.core.cache import cache; cache.set('marquee-check', 42, 5);"
+        "print(settings.CACHES['default']['BACKEND'], cache.get('marquee-check'))",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "django_redis.cache.RedisCache 42" in result.stdout
