@@ -3,7 +3,8 @@ from django.contrib import admin
 from reviews.models import CriticReview
 from reviews.services import sync_film_reviews
 
-from .models import Credit, Film, Genre, Person, Photo
+from .models import Credit, Film, FilmRedirect, Genre, Person, Photo
+from .services import remember_old_slug
 
 
 @admin.register(Genre)
@@ -84,11 +85,24 @@ class FilmAdmin(admin.ModelAdmin):
     def is_acclaimed(self, film: Film) -> bool:
         return film.is_acclaimed
 
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            remember_old_slug(film=obj, old_slug=form.initial["slug"])
+
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
         # The inline saved critic reviews directly: carry critics' flags and rescore, still
         # inside the admin's transaction.
         sync_film_reviews(film=form.instance)
+
+
+@admin.register(FilmRedirect)
+class FilmRedirectAdmin(admin.ModelAdmin):
+    list_display = ("old_slug", "film", "created_at")
+    list_select_related = ("film",)
+    search_fields = ("old_slug", "film__title")
+    autocomplete_fields = ("film",)
 
 
 @admin.register(Person)

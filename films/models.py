@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .slugs import unique_slug
+from .slugs import AutoSlugMixin
 
 HALF_STARS = [i / 2 for i in range(1, 11)]  # 0.5, 1.0, ... 5.0
 
@@ -23,7 +23,7 @@ def empty_histogram() -> list[int]:
     return [0] * len(HALF_STARS)
 
 
-class Genre(models.Model):
+class Genre(AutoSlugMixin, models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=70, unique=True)
 
@@ -32,11 +32,6 @@ class Genre(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
 
 class FilmQuerySet(models.QuerySet):
@@ -124,7 +119,7 @@ class AcclaimedOverride(models.TextChoices):
     OFF = "off", "Never Acclaimed"
 
 
-class Film(models.Model):
+class Film(AutoSlugMixin, models.Model):
     Rating = Rating
     ReleaseType = ReleaseType
     AcclaimedOverride = AcclaimedOverride
@@ -221,13 +216,11 @@ class Film(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.year})" if self.year else self.title
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, f"{self.title} {self.year or ''}")
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("films:detail", kwargs={"slug": self.slug})
+
+    def slug_text(self) -> str:
+        return f"{self.title} {self.year or ''}"
 
     @property
     def is_acclaimed(self) -> bool:
@@ -289,7 +282,21 @@ class Film(models.Model):
         return [c for c in self.crew_credits if c.role == Credit.Role.PRODUCER]
 
 
-class Person(models.Model):
+class FilmRedirect(models.Model):
+    """A film's former slug, so links to its old address keep working after a rename."""
+
+    old_slug = models.SlugField(max_length=220, unique=True)
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.film.slug}"
+
+
+class Person(AutoSlugMixin, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
     photo = models.ImageField(upload_to="people/", blank=True)
@@ -302,11 +309,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("films:person", kwargs={"slug": self.slug})

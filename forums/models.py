@@ -7,13 +7,13 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from films.models import Film
-from films.slugs import unique_slug
+from films.slugs import AutoSlugMixin
 
 MOVIE_FORUM_SLUG = "movie-forum"
 POST_MAX_LENGTH = 20000
 
 
-class Board(models.Model):
+class Board(AutoSlugMixin, models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=110, unique=True, blank=True)
     description = models.CharField(max_length=300, blank=True)
@@ -24,11 +24,6 @@ class Board(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("forums:board", kwargs={"slug": self.slug})

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from films.models import Film
-from films.slugs import unique_slug
+from films.slugs import AutoSlugMixin
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -12,7 +12,7 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(published_at__lte=timezone.now()).order_by("-published_at")
 
 
-class Article(models.Model):
+class Article(AutoSlugMixin, models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
     lead = models.CharField(max_length=400, blank=True)
@@ -36,10 +36,8 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.title)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("news:detail", kwargs={"slug": self.slug})
+
+    def slug_text(self) -> str:
+        return self.title

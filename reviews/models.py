@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from films.models import HALF_STARS, Film
-from films.slugs import unique_slug
+from films.slugs import AutoSlugMixin
 
 REVIEW_MAX_LENGTH = 5000
 RATING_CHOICES = [(Decimal(str(s)), f"{s:g} stars" if s != 1 else "1 star") for s in HALF_STARS]
 
 
-class Publication(models.Model):
+class Publication(AutoSlugMixin, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
     url = models.URLField("site URL", blank=True)
@@ -27,16 +27,11 @@ class Publication(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("reviews:publication", kwargs={"slug": self.slug})
 
 
-class Critic(models.Model):
+class Critic(AutoSlugMixin, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
     photo = models.ImageField(upload_to="critics/", blank=True)
@@ -49,11 +44,6 @@ class Critic(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs) -> None:
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("reviews:critic", kwargs={"slug": self.slug})

@@ -4,7 +4,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 EDITOR_MODELS = {
-    "films": ["genre", "film", "person", "credit", "photo"],
+    "films": ["genre", "film", "filmredirect", "person", "credit", "photo"],
     "reviews": ["publication", "critic", "criticreview"],
     "news": ["article"],
     "forums": ["board"],
@@ -59,9 +59,9 @@ class Migration(migrations.Migration):
         ("accounts", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
-        ("films", "0001_initial"),
-        ("reviews", "0001_initial"),
-        ("forums", "0001_initial"),
+        ("films", "0003_add_film_redirect"),
+        ("reviews", "0002_add_review_body_length_check"),
+        ("forums", "0003_add_post_body_length_check"),
         ("news", "0001_initial"),
     ]
 

@@ -262,3 +262,21 @@ def test_a_photo_without_alt_text_is_rejected():
     film = FilmFactory()
 
     assert_rejected(lambda: Photo.objects.create(film=film, image="photos/x.jpg", alt_text=""))
+
+
+def test_a_slug_taken_by_a_concurrent_save_moves_on_to_the_next_free_one(monkeypatch):
+    """Two saves can pick the same free slug; the second one then takes the next."""
+    from films import slugs
+
+    FilmFactory(title="Twin", year=2000)
+    picks = iter(["twin-2000", "twin-2000-2"])
+    monkeypatch.setattr(slugs, "unique_slug", lambda *args, **kwargs: next(picks))
+
+    film = Film.objects.create(title="Twin", year=2000)
+
+    assert film.slug == "twin-2000-2"
+
+
+def test_a_failing_save_that_is_not_about_the_slug_is_not_retried():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Film.objects.create(title="Too Early", year=1700)
