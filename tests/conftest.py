@@ -1,5 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import MemberFactory
 
@@ -46,3 +48,16 @@ def moderator(db):
     user = MemberFactory(username="mo", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderators"))
     return user
+
+
+@pytest.fixture
+def page_queries(client):
+    """How many queries a GET of a page makes (it must answer 200)."""
+
+    def count(url: str) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        return len(queries)
+
+    return count

@@ -8,8 +8,6 @@ from html import unescape
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from films.models import Credit, Film, Photo
@@ -314,14 +312,6 @@ def test_a_member_sees_their_own_review(client, full_film):
     assert "Log in to rate and review" not in html
 
 
-def film_page_queries(client, film, user=None) -> int:
-    if user:
-        client.force_login(user)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(film.get_absolute_url()).status_code == 200
-    return len(queries)
-
-
 def add_rows(film, n: int) -> None:
     people = [PersonFactory() for _ in range(3)]
     Credit.objects.bulk_create(
@@ -347,13 +337,14 @@ def add_rows(film, n: int) -> None:
 
 
 @pytest.mark.parametrize("as_member", [False, True])
-def test_film_page_queries_do_not_grow_with_rows(client, as_member):
+def test_film_page_queries_do_not_grow_with_rows(client, page_queries, as_member):
     small, large = FilmFactory(), FilmFactory()
     add_rows(small, 1)
     add_rows(large, 300)
-    user = MemberFactory() if as_member else None
-    few = film_page_queries(client, small, user)
-    many = film_page_queries(client, large, user)
+    if as_member:
+        client.force_login(MemberFactory())
+    few = page_queries(small.get_absolute_url())
+    many = page_queries(large.get_absolute_url())
     assert few == many
     assert many <= 12
 

@@ -1,8 +1,6 @@
 """The pages around the film page: home, browse, cast, photos, people, search."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from films.models import Credit
 from reviews.scores import refresh_film_scores
@@ -17,12 +15,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def test_home_shows_recent_and_best_reviewed_films_and_latest_reviews(client):
@@ -47,12 +39,12 @@ def test_browse_lists_films_paginated_and_survives_bad_pages(client):
         assert client.get(f"/films/?page={bad}").status_code == 200
 
 
-def test_browse_queries_do_not_grow_with_films(client):
+def test_browse_queries_do_not_grow_with_films(page_queries):
     FilmFactory()
-    few = queries_for(client, "/films/")
+    few = page_queries("/films/")
     for _ in range(40):
         FilmFactory()
-    assert queries_for(client, "/films/") == few
+    assert page_queries("/films/") == few
 
 
 def test_cast_page_lists_cast_and_crew(client):
@@ -66,13 +58,13 @@ def test_cast_page_lists_cast_and_crew(client):
     assert "The Lead" in html
 
 
-def test_cast_page_queries_do_not_grow_with_credits(client):
+def test_cast_page_queries_do_not_grow_with_credits(page_queries):
     film = FilmFactory()
     CreditFactory(film=film)
-    few = queries_for(client, f"/films/{film.slug}/cast/")
+    few = page_queries(f"/films/{film.slug}/cast/")
     for _ in range(50):
         CreditFactory(film=film)
-    assert queries_for(client, f"/films/{film.slug}/cast/") == few
+    assert page_queries(f"/films/{film.slug}/cast/") == few
 
 
 def test_photo_gallery_shows_each_photo_with_alt_text_and_caption(client):
@@ -103,13 +95,13 @@ def test_person_page_shows_filmography_with_scores(client):
     assert "100%" in html
 
 
-def test_person_page_queries_do_not_grow_with_credits(client):
+def test_person_page_queries_do_not_grow_with_credits(page_queries):
     person = PersonFactory()
     CreditFactory(person=person)
-    few = queries_for(client, person.get_absolute_url())
+    few = page_queries(person.get_absolute_url())
     for _ in range(30):
         CreditFactory(person=person)
-    assert queries_for(client, person.get_absolute_url()) == few
+    assert page_queries(person.get_absolute_url()) == few
 
 
 def test_unknown_person_is_404(client):

@@ -3,8 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from reviews.scores import refresh_film_scores
 from tests.factories import (
@@ -16,12 +14,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def queries_for(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.fixture
@@ -69,13 +61,13 @@ def test_critic_reviews_are_paginated(client):
     assert "Review 00." in second
 
 
-def test_critic_review_page_queries_do_not_grow_with_reviews(client):
+def test_critic_review_page_queries_do_not_grow_with_reviews(page_queries):
     film = FilmFactory()
     CriticReviewFactory(film=film)
-    few = queries_for(client, f"/films/{film.slug}/reviews/")
+    few = page_queries(f"/films/{film.slug}/reviews/")
     for _ in range(40):
         CriticReviewFactory(film=film, critic=CriticFactory(), publication=PublicationFactory())
-    assert queries_for(client, f"/films/{film.slug}/reviews/") == few
+    assert page_queries(f"/films/{film.slug}/reviews/") == few
 
 
 def test_audience_reviews_filter_by_stars_and_hide_spoilers(client):
@@ -98,13 +90,13 @@ def test_audience_reviews_filter_by_stars_and_hide_spoilers(client):
     assert "Spoiler-laden praise." not in no_spoilers
 
 
-def test_audience_review_page_queries_do_not_grow_with_reviews(client):
+def test_audience_review_page_queries_do_not_grow_with_reviews(page_queries):
     film = FilmFactory()
     AudienceReviewFactory(film=film)
-    few = queries_for(client, f"/films/{film.slug}/audience-reviews/")
+    few = page_queries(f"/films/{film.slug}/audience-reviews/")
     for _ in range(40):
         AudienceReviewFactory(film=film)
-    assert queries_for(client, f"/films/{film.slug}/audience-reviews/") == few
+    assert page_queries(f"/films/{film.slug}/audience-reviews/") == few
 
 
 def test_unknown_film_review_pages_are_404(client):
@@ -124,12 +116,12 @@ def test_critics_directory_with_top_critics_filter(client):
     assert client.get("/critics/?top=zzz&page=abc").status_code == 200
 
 
-def test_critics_directory_queries_do_not_grow_with_critics(client):
+def test_critics_directory_queries_do_not_grow_with_critics(page_queries):
     CriticFactory().publications.add(PublicationFactory())
-    few = queries_for(client, "/critics/")
+    few = page_queries("/critics/")
     for _ in range(30):
         CriticFactory().publications.add(PublicationFactory())
-    assert queries_for(client, "/critics/") == few
+    assert page_queries("/critics/") == few
 
 
 def test_critic_page_shows_publications_badge_reviews_and_split(client):
@@ -158,3 +150,10 @@ def test_publication_page_lists_its_reviews(client):
 def test_unknown_critic_and_publication_are_404(client):
     assert client.get("/critics/nobody/").status_code == 404
     assert client.get("/publications/nothing/").status_code == 404
+
+
+def test_tabs_keep_the_sentiment_filter_and_go_back_to_the_first_page(client, reviewed_film):
+    url = f"/films/{reviewed_film.slug}/reviews/?sentiment=fresh&page=2"
+    html = client.get(url).content.decode()
+    assert 'href="?sentiment=fresh" aria-current="page">All Critics (3)' in html
+    assert 'href="?sentiment=fresh&amp;tab=top">Top Critics (1)' in html
