@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
     "accounts",
     "films",
     "reviews",
@@ -62,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "films.middleware.FilmRedirectMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reviewsite.urls"
@@ -96,6 +99,41 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username or address is refused before its password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed logins: after AXES_FAILURE_LIMIT failures for one username from one address, that
+# pair is refused (HTTP 429, with our page) until AXES_COOLOFF_HOURS pass or a login succeeds.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.limits.client_ip"
+# How many proxies of ours add themselves to X-Forwarded-For in front of the site (0: none, the
+# peer address is the client's). Login throttling and rate limits count by the client's address.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
+
+# Mail (password reset): printed to the console unless EMAIL_URL names an SMTP server,
+# e.g. smtp+tls://user:password@smtp.example.com:587
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Marquee <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
+
+# Abuse limits: how many of each action a member (or, signed out, an address) may take in
+# RATE_LIMIT_WINDOW seconds. More get the friendly "slow down" page, HTTP 429.
+RATE_LIMIT_WINDOW = env.int("RATE_LIMIT_WINDOW", default=60 * 60)
+RATE_LIMITS = {
+    "review": env.int("RATE_LIMIT_REVIEWS", default=10),
+    "vote": env.int("RATE_LIMIT_VOTES", default=100),
+    "report": env.int("RATE_LIMIT_REPORTS", default=20),
+    "signup": env.int("RATE_LIMIT_SIGNUPS", default=10),
+    "password_reset": env.int("RATE_LIMIT_PASSWORD_RESETS", default=5),
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -26,6 +27,14 @@ def _static_files_without_manifest(settings):
 def _fast_password_hasher(settings):
     """Hashing passwords for real costs a fraction of a second per member; tests need none."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate-limit counts live in the cache: each test starts with a fresh allowance."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
