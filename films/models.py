@@ -35,8 +35,8 @@ class Genre(AutoSlugMixin, models.Model):
 
 
 class FilmQuerySet(models.QuerySet):
-    def for_detail(self, *, critics_tab: str = "all") -> "FilmQuerySet":
-        """Everything the film page shows, in a fixed number of queries."""
+    def for_detail(self, *, critics_tab: str = "all", viewer=None) -> "FilmQuerySet":
+        """Everything the film page shows to `viewer`, in a fixed number of queries."""
         from forums.models import Thread
         from news.models import Article
         from reviews.models import AudienceReview, CriticReview
@@ -66,7 +66,9 @@ class FilmQuerySet(models.QuerySet):
             ),
             models.Prefetch(
                 "audience_reviews",
-                queryset=AudienceReview.objects.visible().for_listing()[:FILM_PAGE_REVIEWS],
+                queryset=AudienceReview.objects.visible().for_listing(viewer=viewer)[
+                    :FILM_PAGE_REVIEWS
+                ],
                 to_attr="preview_audience_reviews",
             ),
             models.Prefetch(

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from reviews.forms import AudienceReviewForm
 from reviews.models import AudienceReview, Critic, CriticReview
 
 from .jsonld import film_json_ld
@@ -47,14 +48,18 @@ def film_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
     critics_tab = "top" if request.GET.get("critics") == "top" else "all"
-    film = get_object_or_404(Film.objects.for_detail(critics_tab=critics_tab), slug=slug)
-    own_review = None
+    film = get_object_or_404(
+        Film.objects.for_detail(critics_tab=critics_tab, viewer=request.user), slug=slug
+    )
+    own_review = review_form = None
     if request.user.is_authenticated:
         own_review = (
             AudienceReview.objects.filter(film=film, user=request.user)
             .select_related("user")
             .first()
         )
+        if own_review is None and film.is_released:
+            review_form = AudienceReviewForm(film=film)
     return render(
         request,
         "films/film_detail.html",
@@ -64,6 +69,7 @@ def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "cast_shown": film.cast_credits[:FILM_PAGE_CAST_SHOWN],
             "cast_more": film.cast_credits[FILM_PAGE_CAST_SHOWN:],
             "own_review": own_review,
+            "review_form": review_form,
             "json_ld": film_json_ld(film, request),
         },
     )

@@ -1,9 +1,13 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Count, F, Q
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from .models import AudienceReview, Critic, CriticReview, Publication
+from .models import AudienceReview, Critic, CriticReview, Publication, ReviewReport
 from .services import (
     delete_critic_reviews,
     refresh_scores_of,
+    resolve_review_reports,
     save_critic_review,
     set_audience_reviews_hidden,
     sync_critic_review_marks,
@@ -58,11 +62,34 @@ class CriticReviewAdmin(admin.ModelAdmin):
         delete_critic_reviews(reviews=queryset)
 
 
+class ReportedFilter(admin.SimpleListFilter):
+    title = "reports"
+    parameter_name = "reported"
+
+    def lookups(self, request, model_admin):
+        return [("open", "With open reports")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(open_reports__gt=0)
+        return queryset
+
+
 @admin.register(AudienceReview)
 class AudienceReviewAdmin(admin.ModelAdmin):
-    list_display = ("film", "user", "rating", "has_spoilers", "is_hidden", "created_at")
-    list_filter = ("is_hidden", "has_spoilers", "rating")
+    list_display = (
+        "film",
+        "user",
+        "rating",
+        "has_spoilers",
+        "is_hidden",
+        "open_reports",
+        "helpful_count",
+        "created_at",
+    )
+    list_filter = (ReportedFilter, "is_hidden", "has_spoilers", "rating")
     list_select_related = ("film", "user")
+    readonly_fields = ("helpful_count", "edited_at")
     search_fields = ("film__title", "user__username", "body")
     autocomplete_fields = ("film", "user")
     actions = ("hide_reviews", "restore_reviews")
@@ -81,10 +108,117 @@ class AudienceReviewAdmin(admin.ModelAdmin):
         super().delete_queryset(request, queryset)
         refresh_scores_of(film_ids=film_ids)
 
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(open_reports=Count("reports", filter=Q(reports__resolved_at__isnull=True)))
+        )
+
+    @admin.display(description="open reports", ordering="open_reports")
+    def open_reports(self, obj: AudienceReview) -> int:
+        return obj.open_reports
+
     @admin.action(description="Hide the selected reviews", permissions=["change"])
     def hide_reviews(self, request, queryset) -> None:
-        set_audience_reviews_hidden(reviews=queryset, hidden=True)
+        set_audience_reviews_hidden(reviews=queryset, hidden=True, moderator=request.user)
 
     @admin.action(description="Restore the selected reviews", permissions=["change"])
     def restore_reviews(self, request, queryset) -> None:
         set_audience_reviews_hidden(reviews=queryset, hidden=False)
+
+
+class OpenFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("open", "Open"), ("resolved", "Resolved")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.open()
+        if self.value() == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset
+
+
+@admin.register(ReviewReport)
+class ReviewReportAdmin(admin.ModelAdmin):
+    """The moderators' queue of reported audience reviews, open ones first."""
+
+    list_display = (
+        "created_at",
+        "reason",
+        "details_excerpt",
+        "reported_review",
+        "review_author",
+        "reporter",
+        "review_hidden",
+        "is_open",
+    )
+    list_display_links = ("created_at",)
+    list_filter = (OpenFilter, "reason")
+    list_select_related = ("review__film", "review__user", "reporter")
+    search_fields = ("details", "review__body", "review__user__username", "reporter__username")
+    readonly_fields = (
+        "review",
+        "reporter",
+        "reason",
+        "details",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    )
+    actions = ("hide_reported_reviews", "restore_reported_reviews", "dismiss_reports")
+
+    def get_ordering(self, request):
+        return [F("resolved_at").desc(nulls_first=True), "-created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="details")
+    def details_excerpt(self, obj: ReviewReport) -> str:
+        return Truncator(obj.details).chars(120)
+
+    @admin.display(description="review")
+    def reported_review(self, obj: ReviewReport) -> str:
+        review = obj.review
+        text = Truncator(review.body).chars(120) or f"{review.rating} stars, no text"
+        return format_html(
+            '<a href="{}">{}</a><br>{}', review.get_absolute_url(), review.film, text
+        )
+
+    @admin.display(description="author")
+    def review_author(self, obj: ReviewReport) -> str:
+        return obj.review.user.username
+
+    @admin.display(description="hidden", boolean=True)
+    def review_hidden(self, obj: ReviewReport) -> bool:
+        return obj.review.is_hidden
+
+    @admin.display(description="open", boolean=True)
+    def is_open(self, obj: ReviewReport) -> bool:
+        return obj.is_open
+
+    @admin.action(
+        description="Hide the reported reviews (settles their reports)", permissions=["change"]
+    )
+    def hide_reported_reviews(self, request, queryset) -> None:
+        reviews = AudienceReview.objects.filter(pk__in=queryset.values("review"))
+        set_audience_reviews_hidden(reviews=reviews, hidden=True, moderator=request.user)
+        self.message_user(request, f"Hid {len(reviews)} review(s).", messages.SUCCESS)
+
+    @admin.action(description="Restore the reported reviews", permissions=["change"])
+    def restore_reported_reviews(self, request, queryset) -> None:
+        reviews = AudienceReview.objects.filter(pk__in=queryset.values("review"))
+        set_audience_reviews_hidden(reviews=reviews, hidden=False)
+        self.message_user(request, f"Restored {len(reviews)} review(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Dismiss the selected reports (leave the reviews)", permissions=["change"]
+    )
+    def dismiss_reports(self, request, queryset) -> None:
+        count = resolve_review_reports(reports=queryset, moderator=request.user)
+        self.message_user(request, f"Dismissed {count} report(s).", messages.SUCCESS)

@@ -139,8 +139,22 @@ class AudienceReviewQuerySet(models.QuerySet):
     def visible(self) -> "AudienceReviewQuerySet":
         return self.filter(is_hidden=False)
 
-    def for_listing(self) -> "AudienceReviewQuerySet":
-        return self.select_related("user").order_by("-created_at", "-pk")
+    def for_listing(self, *, viewer=None, sort: str = "newest") -> "AudienceReviewQuerySet":
+        """What a review card shows, with whether `viewer` marked each one helpful.
+
+        `sort` is "newest" or "helpful" (most helpful first, then newest).
+        """
+        order = ["-created_at", "-pk"]
+        if sort == "helpful":
+            order.insert(0, "-helpful_count")
+        queryset = self.select_related("user").order_by(*order)
+        if viewer is not None and viewer.is_authenticated:
+            return queryset.annotate(
+                viewer_found_helpful=models.Exists(
+                    HelpfulVote.objects.filter(review=models.OuterRef("pk"), user=viewer)
+                )
+            )
+        return queryset.annotate(viewer_found_helpful=models.Value(False))
 
 
 class AudienceReview(models.Model):
@@ -156,6 +170,8 @@ class AudienceReview(models.Model):
     is_hidden = models.BooleanField("hidden by a moderator", default=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # Kept by reviews.services with F() as votes come and go; recompute_scores rebuilds it.
+    helpful_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = AudienceReviewQuerySet.as_manager()
 
@@ -180,7 +196,88 @@ class AudienceReview(models.Model):
             models.Index(
                 fields=["film", "is_hidden", "-created_at"], name="audiencereview_film_idx"
             ),
+            models.Index(
+                fields=["film", "is_hidden", "-helpful_count", "-created_at"],
+                name="audiencereview_helpful_idx",
+            ),
+            models.Index(fields=["user", "-created_at"], name="audiencereview_user_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} on {self.film}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:audience_review_detail", kwargs={"pk": self.pk})
+
+
+class HelpfulVote(models.Model):
+    """A member found another member's audience review helpful."""
+
+    review = models.ForeignKey(AudienceReview, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="helpful_votes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="helpfulvote_one_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} found {self.review} helpful"
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", "Spam or advertising"
+    ABUSE = "abuse", "Harassment, hate or abuse"
+    SPOILERS = "spoilers", "Unmarked spoilers"
+    OFF_TOPIC = "off_topic", "Not about this film"
+    OTHER = "other", "Something else"
+
+
+class ReportQuerySet(models.QuerySet):
+    def open(self) -> "ReportQuerySet":
+        return self.filter(resolved_at__isnull=True)
+
+
+class ReviewReport(models.Model):
+    """A member asks the moderators to look at an audience review."""
+
+    review = models.ForeignKey(AudienceReview, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_reports"
+    )
+    reason = models.CharField(max_length=12, choices=ReportReason)
+    details = models.TextField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # A member reports a review once; reporting it again updates that report.
+            models.UniqueConstraint(
+                fields=["review", "reporter"], name="reviewreport_one_per_member"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=ReportReason.values), name="reviewreport_reason_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()}: {self.review}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None

@@ -1,13 +1,19 @@
 """Writes that touch reviews and the scores stored on their films, each in one transaction."""
 
 from collections.abc import Iterable
+from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from accounts.models import User
 from films.models import Film
 
-from .models import AudienceReview, Critic, CriticReview
+from .models import AudienceReview, Critic, CriticReview, HelpfulVote, ReportReason, ReviewReport
 from .scores import refresh_film_scores
 
 
@@ -69,9 +75,143 @@ def sync_film_reviews(*, film: Film) -> Film:
     return refresh_film_scores(film=film)
 
 
+def reviews_open_message(film: Film) -> str:
+    return f"Reviews of {film.title} open on {date_format(film.release_date, 'F j, Y')}."
+
+
+def submit_audience_review(
+    *,
+    film: Film,
+    user: User,
+    rating: Decimal | None,
+    body: str,
+    has_spoilers: bool,
+) -> AudienceReview:
+    """Post a member's review of a film, or update the one they posted; rescore the film.
+
+    The film's row is locked first, so two posts of the same member's first review wait for
+    each other: the second finds the first and updates it.
+    """
+    if not film.is_released:
+        raise ValidationError(reviews_open_message(film), code="not_released")
+    try:
+        return _submit_audience_review(
+            film=film, user=user, rating=rating, body=body, has_spoilers=has_spoilers
+        )
+    except IntegrityError:
+        # Without row locks (SQLite) a concurrent first post can still win the race to the
+        # unique constraint; the review now exists, so this post updates it.
+        return _submit_audience_review(
+            film=film, user=user, rating=rating, body=body, has_spoilers=has_spoilers
+        )
+
+
 @transaction.atomic
-def set_audience_reviews_hidden(*, reviews: Iterable[AudienceReview], hidden: bool) -> None:
-    """Hide or restore audience reviews; hidden ones leave the film's scores."""
+def _submit_audience_review(
+    *, film: Film, user: User, rating: Decimal | None, body: str, has_spoilers: bool
+) -> AudienceReview:
+    Film.objects.select_for_update().filter(pk=film.pk).first()
+    review = AudienceReview.objects.filter(film=film, user=user).first()
+    if review is None:
+        review = AudienceReview.objects.create(
+            film=film, user=user, rating=rating, body=body, has_spoilers=has_spoilers
+        )
+    elif (review.rating, review.body, review.has_spoilers) != (rating, body, has_spoilers):
+        review.rating, review.body, review.has_spoilers = rating, body, has_spoilers
+        review.edited_at = timezone.now()
+        review.save(update_fields=["rating", "body", "has_spoilers", "edited_at"])
+    refresh_film_scores(film=film)
+    return review
+
+
+@transaction.atomic
+def delete_audience_review(*, review: AudienceReview) -> None:
+    """Delete a member's review; its rating leaves the film's scores."""
+    review.delete()
+    refresh_scores_of(film_ids={review.film_id})
+
+
+@transaction.atomic
+def set_audience_reviews_hidden(
+    *, reviews: Iterable[AudienceReview], hidden: bool, moderator: User | None = None
+) -> None:
+    """Hide or restore audience reviews; hidden ones leave the page and the film's scores.
+
+    Hiding also settles the reviews' open reports: the moderator acted on them.
+    """
     reviews = list(reviews)
-    AudienceReview.objects.filter(pk__in=[r.pk for r in reviews]).update(is_hidden=hidden)
+    pks = [r.pk for r in reviews]
+    AudienceReview.objects.filter(pk__in=pks).update(is_hidden=hidden)
+    if hidden:
+        resolve_review_reports(
+            reports=ReviewReport.objects.filter(review__in=pks), moderator=moderator
+        )
     refresh_scores_of(film_ids={r.film_id for r in reviews})
+
+
+@transaction.atomic
+def mark_review_helpful(*, review: AudienceReview, user: User, helpful: bool) -> AudienceReview:
+    """Record (or take back) a member's helpful vote; never on their own review."""
+    if review.user_id == user.pk:
+        raise PermissionDenied("Members cannot vote on their own reviews.")
+    votes = HelpfulVote.objects.filter(review=review, user=user)
+    if helpful:
+        _, created = HelpfulVote.objects.get_or_create(review=review, user=user)
+        change = 1 if created else 0
+    else:
+        change = -votes.delete()[0]
+    if change:
+        AudienceReview.objects.filter(pk=review.pk).update(
+            helpful_count=F("helpful_count") + change
+        )
+        review.refresh_from_db(fields=["helpful_count"])
+    return review
+
+
+def report_audience_review(
+    *, review: AudienceReview, reporter: User, reason: ReportReason, details: str
+) -> ReviewReport:
+    """File (or update) a member's report of a review for the moderators; reopens a settled one."""
+    if review.user_id == reporter.pk:
+        raise PermissionDenied("Members cannot report their own reviews.")
+    report, _ = ReviewReport.objects.update_or_create(
+        review=review,
+        reporter=reporter,
+        defaults={
+            "reason": reason,
+            "details": details,
+            "created_at": timezone.now(),
+            "resolved_at": None,
+            "resolved_by": None,
+        },
+    )
+    return report
+
+
+def resolve_review_reports(*, reports: QuerySet[ReviewReport], moderator: User | None) -> int:
+    """Mark open reports as dealt with; returns how many were open."""
+    return reports.open().update(resolved_at=timezone.now(), resolved_by=moderator)
+
+
+def sync_helpful_counts(*, reviews: QuerySet[AudienceReview] | None = None) -> int:
+    """Rebuild reviews' stored helpful counts from the votes; returns how many were wrong."""
+    reviews = AudienceReview.objects.all() if reviews is None else reviews
+    stale = stale_helpful_counts(reviews)
+    votes = (
+        HelpfulVote.objects.filter(review=OuterRef("pk"))
+        .order_by()
+        .values("review")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return AudienceReview.objects.filter(pk__in=stale.values("pk")).update(
+        helpful_count=Coalesce(Subquery(votes), 0)
+    )
+
+
+def stale_helpful_counts(reviews: QuerySet[AudienceReview]) -> QuerySet[AudienceReview]:
+    return (
+        reviews.annotate(votes_found=Count("votes"))
+        .exclude(helpful_count=F("votes_found"))
+        .order_by()
+    )

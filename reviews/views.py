@@ -1,14 +1,27 @@
 from contextlib import suppress
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.limits import rate_limited
 from films.models import HALF_STARS, Film
 
+from .forms import AudienceReviewForm, ReviewReportForm
 from .models import AudienceReview, Critic, CriticReview, Publication, Sentiment
+from .services import (
+    delete_audience_review,
+    mark_review_helpful,
+    report_audience_review,
+    submit_audience_review,
+)
 
 REVIEWS_PER_PAGE = 20
 CRITICS_PER_PAGE = 50
@@ -39,7 +52,12 @@ def film_critic_reviews(request: HttpRequest, slug: str) -> HttpResponse:
 def film_audience_reviews(request: HttpRequest, slug: str) -> HttpResponse:
     """All visible audience reviews of a film, filtered by stars, spoilers optionally left out."""
     film = get_object_or_404(Film, slug=slug)
-    reviews = AudienceReview.objects.filter(film=film).visible().for_listing()
+    sort = "helpful" if request.GET.get("sort") == "helpful" else "newest"
+    reviews = (
+        AudienceReview.objects.filter(film=film)
+        .visible()
+        .for_listing(viewer=request.user, sort=sort)
+    )
     stars = None
     with suppress(ValueError):
         stars = float(request.GET.get("stars", ""))
@@ -60,7 +78,111 @@ def film_audience_reviews(request: HttpRequest, slug: str) -> HttpResponse:
             "stars": stars,
             "star_choices": list(reversed(HALF_STARS)),
             "hide_spoilers": hide_spoilers,
+            "sort": sort,
         },
+    )
+
+
+@require_GET
+def audience_review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One audience review on a page of its own: the address reports and votes point to."""
+    review = get_object_or_404(
+        AudienceReview.objects.for_listing(viewer=request.user).select_related("film"), pk=pk
+    )
+    if review.is_hidden and review.user_id != request.user.pk:
+        raise Http404("This review was hidden by a moderator.")
+    return render(request, "reviews/audience_review_detail.html", {"review": review})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("review")
+def audience_review_form(request: HttpRequest, slug: str) -> HttpResponse:
+    """Rate and review a film, or edit one's review of it: one review per member and film."""
+    film = get_object_or_404(Film, slug=slug)
+    own_review = AudienceReview.objects.filter(film=film, user=request.user).first()
+    initial = {}
+    if own_review:
+        initial = {
+            "rating": own_review.rating,
+            "body": own_review.body,
+            "has_spoilers": own_review.has_spoilers,
+        }
+    form = AudienceReviewForm(request.POST or None, film=film, initial=initial)
+    if form.is_valid():
+        submit_audience_review(film=film, user=request.user, **form.cleaned_data)
+        messages.success(
+            request, "Your review was updated." if own_review else "Thanks! Your review is posted."
+        )
+        return redirect(f"{film.get_absolute_url()}#your-review")
+    return render(
+        request,
+        "reviews/audience_review_form.html",
+        {"film": film, "form": form, "own_review": own_review},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audience_review_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    """Delete one's own review of a film, after a confirmation page."""
+    film = get_object_or_404(Film, slug=slug)
+    own_review = get_object_or_404(AudienceReview, film=film, user=request.user)
+    if request.method == "POST":
+        delete_audience_review(review=own_review)
+        messages.success(request, "Your review was deleted.")
+        return redirect(f"{film.get_absolute_url()}#audience-reviews")
+    return render(
+        request, "reviews/audience_review_delete.html", {"film": film, "review": own_review}
+    )
+
+
+def _next_or(request: HttpRequest, default: str) -> str:
+    """The `next` page the request names when it is one of ours, else `default`."""
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return default
+
+
+def _visible_review(pk: int) -> AudienceReview:
+    return get_object_or_404(AudienceReview.objects.visible().select_related("film"), pk=pk)
+
+
+@require_POST
+@rate_limited("vote")
+def audience_review_helpful(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark another member's review helpful (helpful=1), or take the vote back (helpful=0)."""
+    review = _visible_review(pk)
+    back = _next_or(request, review.get_absolute_url())
+    if not request.user.is_authenticated:
+        return redirect_to_login(back)
+    mark_review_helpful(
+        review=review, user=request.user, helpful=request.POST.get("helpful") != "0"
+    )
+    return redirect(back)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@rate_limited("report")
+def audience_review_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask the moderators to look at a review: a reason from a short list, and details."""
+    review = _visible_review(pk)
+    if review.user_id == request.user.pk:
+        raise PermissionDenied("You cannot report your own review.")
+    back = _next_or(request, review.get_absolute_url())
+    form = ReviewReportForm(request.POST or None)
+    if form.is_valid():
+        report_audience_review(review=review, reporter=request.user, **form.cleaned_data)
+        messages.success(request, "Thanks. The moderators will look at this review.")
+        return redirect(back)
+    return render(
+        request,
+        "reviews/audience_review_report.html",
+        {"review": review, "form": form, "next": back},
     )
 
 

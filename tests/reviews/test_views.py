@@ -4,12 +4,14 @@ from decimal import Decimal
 
 import pytest
 
+from reviews.models import AudienceReview, HelpfulVote
 from reviews.scores import refresh_film_scores
 from tests.factories import (
     AudienceReviewFactory,
     CriticFactory,
     CriticReviewFactory,
     FilmFactory,
+    MemberFactory,
     PublicationFactory,
 )
 
@@ -90,13 +92,25 @@ def test_audience_reviews_filter_by_stars_and_hide_spoilers(client):
     assert "Spoiler-laden praise." not in no_spoilers
 
 
-def test_audience_review_page_queries_do_not_grow_with_reviews(page_queries):
+@pytest.mark.parametrize("as_member", [False, True])
+@pytest.mark.parametrize("sort", ["newest", "helpful"])
+def test_audience_review_page_queries_do_not_grow_with_reviews(
+    client, page_queries, as_member, sort
+):
+    """The same count with 1 review and with hundreds, each with helpful votes."""
+    viewer = MemberFactory()
+    if as_member:
+        client.force_login(viewer)
     film = FilmFactory()
-    AudienceReviewFactory(film=film)
-    few = page_queries(f"/films/{film.slug}/audience-reviews/")
-    for _ in range(40):
-        AudienceReviewFactory(film=film)
-    assert page_queries(f"/films/{film.slug}/audience-reviews/") == few
+    url = f"/films/{film.slug}/audience-reviews/?sort={sort}"
+    HelpfulVote.objects.create(review=AudienceReviewFactory(film=film), user=viewer)
+    few = page_queries(url)
+    reviews = AudienceReview.objects.bulk_create(
+        AudienceReview(film=film, user=MemberFactory(), rating=Decimal("3.0"), body="Fine.")
+        for _ in range(250)
+    )
+    HelpfulVote.objects.bulk_create(HelpfulVote(review=r, user=viewer) for r in reviews)
+    assert page_queries(url) == few
 
 
 def test_unknown_film_review_pages_are_404(client):

@@ -3,15 +3,16 @@ from django.db import transaction
 from django.db.models import F
 
 from films.models import Film
-from reviews.models import CriticReview
+from reviews.models import AudienceReview, CriticReview
 from reviews.scores import FilmScores, compute_film_scores, refresh_film_scores
-from reviews.services import carry_critic_flags
+from reviews.services import carry_critic_flags, stale_helpful_counts, sync_helpful_counts
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every film's stored scores (and critic reviews' Top Critic marks) from the "
-        "reviews. With --check, change nothing, name the films whose stored scores differ and "
+        "Rebuild every film's stored scores (and critic reviews' Top Critic marks, and audience "
+        "reviews' helpful counts) from the reviews and votes. With --check, change nothing, "
+        "name the films whose stored scores differ and "
         "exit non-zero if anything does."
     )
 
@@ -30,8 +31,12 @@ class Command(BaseCommand):
                 problems.append(
                     f"{count} critic review(s) whose Top Critic mark is not its critic's"
                 )
+            if count := stale_helpful_counts(AudienceReview.objects.all()).count():
+                problems.append(f"{count} audience review(s) whose helpful count is not its votes'")
         else:
             carry_critic_flags(reviews=CriticReview.objects.all())
+            if count := sync_helpful_counts():
+                problems.append(f"{count} audience review(s)' helpful counts")
 
         films = Film.objects.order_by("pk")
         total = films.count()

@@ -1,0 +1,90 @@
+from decimal import Decimal
+
+from django import forms
+
+from films.models import Film
+
+from .models import RATING_CHOICES, REVIEW_MAX_LENGTH, ReportReason, ReviewReport
+from .services import reviews_open_message
+
+
+class MemberTextField(forms.CharField):
+    """Text from a textarea, with the browser's CRLF line breaks counted as one character,
+    as the textarea's own `maxlength` counts them."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+class AudienceReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Your rating",
+        choices=[("", "No rating"), *RATING_CHOICES],
+        coerce=Decimal,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": "Choose a rating from half a star to 5 stars, in half stars."
+        },
+    )
+    body = MemberTextField(
+        label="Your review",
+        required=False,
+        max_length=REVIEW_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=(
+            "Optional, up to 5,000 characters. Put ||double bars|| around a spoiler to hide it "
+            "until a reader clicks it."
+        ),
+        error_messages={
+            "max_length": "Reviews can be at most %(limit_value)d characters; "
+            "this one has %(show_value)d."
+        },
+    )
+    has_spoilers = forms.BooleanField(
+        label="Contains spoilers",
+        required=False,
+        help_text="Hides the whole review until a reader chooses to see it.",
+    )
+
+    def __init__(self, *args, film: Film, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.film = film
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.film.is_released:
+            raise forms.ValidationError(reviews_open_message(self.film), code="not_released")
+        # Only when both fields are valid: a bad rating or an overlong text has its own message.
+        if "rating" in cleaned and "body" in cleaned and not (cleaned["rating"] or cleaned["body"]):
+            self.add_error("rating", "Choose a star rating, write a review, or both.")
+        return cleaned
+
+
+class ReviewReportForm(forms.ModelForm):
+    reason = forms.ChoiceField(
+        label="Why should the moderators look at this review?",
+        choices=ReportReason,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a reason."},
+    )
+    details = MemberTextField(
+        label="What is wrong with it?",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Optional, up to 1,000 characters; needed when the reason is “Something else”.",
+    )
+
+    class Meta:
+        model = ReviewReport
+        fields = ["reason", "details"]
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("reason") == ReportReason.OTHER and not cleaned.get("details"):
+            self.add_error("details", "Tell the moderators what is wrong with this review.")
+        return cleaned
