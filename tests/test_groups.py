@@ -40,6 +40,7 @@ def test_an_editor_manages_the_catalog_and_critic_reviews(editor, permission):
         "accounts.add_user",
         "auth.change_group",
         "reviews.change_audiencereview",
+        "reviews.view_reviewreport",
         "forums.change_post",
     ],
 )
@@ -54,6 +55,8 @@ def test_an_editor_cannot_manage_members_or_moderate(editor, permission):
         "reviews.view_audiencereview",
         "forums.change_post",
         "forums.change_thread",
+        "reviews.view_reviewreport",
+        "reviews.change_reviewreport",
     ],
 )
 def test_a_moderator_can_moderate_reviews_and_posts(moderator, permission):

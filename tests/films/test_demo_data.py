@@ -16,7 +16,7 @@ from django.utils import timezone
 from films.models import Credit, Film
 from forums.models import MOVIE_FORUM_SLUG, Board, Thread
 from news.models import Article
-from reviews.models import CriticReview
+from reviews.models import AudienceReview, CriticReview
 
 pytestmark = pytest.mark.django_db
 
@@ -210,6 +210,9 @@ def test_the_catalogue_is_rich_enough_for_every_page():
     audience = films.values_list("audience_reviews__body", "audience_reviews__has_spoilers")
     assert any(spoilers for _, spoilers in audience)
     assert any(body and "||" in body for body, _ in audience)
+    # "Most helpful" has something to sort by; nobody voted for their own review.
+    assert AudienceReview.objects.filter(helpful_count__gt=1).count() >= 20
+    assert not AudienceReview.objects.filter(votes__user=F("user")).exists()
 
 
 def test_stored_scores_match_the_reviews():

@@ -1,3 +1,4 @@
+import random
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,8 +17,8 @@ from films.models import Credit, Film, Genre, Person, Photo
 from forums.models import MOVIE_FORUM_SLUG, Board, Post, Thread
 from forums.services import synchronize_thread
 from news.models import Article
-from reviews.models import AudienceReview, Critic, CriticReview, Publication
-from reviews.services import refresh_scores_of
+from reviews.models import AudienceReview, Critic, CriticReview, HelpfulVote, Publication
+from reviews.services import refresh_scores_of, sync_helpful_counts
 
 User = get_user_model()
 
@@ -283,7 +284,7 @@ class Command(BaseCommand):
                 for r in f.critic_reviews
             ],
         )
-        sync_rows(
+        audience_reviews = sync_rows(
             AudienceReview.objects.filter(film_id__in=film_pks),
             ("film_id", "user_id"),
             [
@@ -299,7 +300,22 @@ class Command(BaseCommand):
                 for r in f.audience_reviews
             ],
         )
+        self.load_helpful_votes(list(audience_reviews.values()), sorted(users.values()))
         return films
+
+    def load_helpful_votes(self, reviews: list[AudienceReview], voters: list[int]) -> None:
+        """Members found some reviews with text helpful, so "Most helpful" has an order."""
+        rng = random.Random(demo.SEED)
+        rows = [
+            {"review_id": review.pk, "user_id": voter}
+            for review in sorted(reviews, key=lambda r: r.pk)
+            if review.body
+            for voter in rng.sample(voters, k=rng.choice([0, 0, 1, 2, 3, 5, 8]))
+            if voter != review.user_id
+        ]
+        pks = [r.pk for r in reviews]
+        sync_rows(HelpfulVote.objects.filter(review_id__in=pks), ("review_id", "user_id"), rows)
+        sync_helpful_counts(reviews=AudienceReview.objects.filter(pk__in=pks))
 
     # Forum and news ----------------------------------------------------------------------
 
