@@ -42,7 +42,10 @@ def limit_reached(request: HttpRequest, action: str) -> bool:
 
 def count_action(request: HttpRequest, action: str) -> None:
     """Count one `action` by this member (or address) in the current window."""
-    key = _key(request, action)
+    _count(_key(request, action))
+
+
+def _count(key: str) -> None:
     # add() starts the window's count only if it is not there yet; incr() is atomic on Redis.
     cache.add(key, 0, timeout=settings.RATE_LIMIT_WINDOW)
     try:
@@ -71,9 +74,12 @@ def rate_limited(action: str) -> Callable:
                 return view(request, *args, **kwargs)
             if limit_reached(request, action):
                 return slow_down(request)
+            # Whose allowance it is, taken before the view runs: signing up logs the new
+            # member in, and their count must stay the visitor's address's.
+            key = _key(request, action)
             response = view(request, *args, **kwargs)
             if response.status_code in (301, 302, 303):
-                count_action(request, action)
+                _count(key)
             return response
 
         return wrapper

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 
@@ -13,6 +15,21 @@ class User(AbstractUser):
     class Meta(AbstractUser.Meta):
         ordering = ["username"]
         swappable = "AUTH_USER_MODEL"
+        # People read "Mina" and "mina" as one name, and mail servers treat addresses alike
+        # whatever their case. Members imported without an email address have it blank.
+        constraints = [
+            models.UniqueConstraint(
+                Lower("username"),
+                name="user_username_case_insensitive_unique",
+                violation_error_message="That username is taken. Please choose another.",
+            ),
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~Q(email=""),
+                name="user_email_case_insensitive_unique",
+                violation_error_message="A member already uses this email address.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.username

@@ -1,19 +1,117 @@
+from axes.utils import reset as reset_lockouts
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
 
+from forums.models import Post
 from reviews.models import AudienceReview
 
+from .forms import ProfileForm, SignupForm
+from .limits import rate_limited
 from .models import User
+from .redirects import next_url
+from .services import update_profile
 
 REVIEWS_PER_PAGE = 20
+POSTS_PER_PAGE = 20
+
+
+@rate_limited("signup")
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if form.is_valid():
+        member = form.save()
+        # Named, because django-axes' backend comes first and is not one to log in with.
+        login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to {settings.SITE_NAME}, {member.username}!")
+        return redirect(next_url(request, reverse("home")))
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url(request, "")})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from the emailed link; that also lifts a log-in lockout.
+
+    The lockout page sends members here: having proved they read the account's email, they
+    should not then be refused their new password for the rest of the cool-off.
+    """
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_lockouts(username=form.user.get_username())
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    member = request.user
+    form = ProfileForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"display_name": member.display_name, "bio": member.bio},
+    )
+    if form.is_valid():
+        update_profile(
+            member=member,
+            display_name=form.cleaned_data["display_name"],
+            bio=form.cleaned_data["bio"],
+            avatar=form.cleaned_data["avatar"],
+            remove_avatar=form.cleaned_data["remove_avatar"],
+        )
+        messages.success(request, "Your profile is saved.")
+        return redirect(member)
+    return render(request, "accounts/profile_edit.html", {"form": form, "member": member})
+
+
+def _profile_member(username: str) -> User:
+    return get_object_or_404(User, username=username, is_active=True)
 
 
 @require_GET
 def profile(request: HttpRequest, username: str) -> HttpResponse:
-    member = get_object_or_404(User, username=username, is_active=True)
-    reviews = AudienceReview.objects.filter(user=member).visible().for_listing()
-    reviews = reviews.select_related("film")
+    member = _profile_member(username)
+    reviews = (
+        AudienceReview.objects.filter(user=member)
+        .visible()
+        .for_listing(viewer=request.user)
+        .select_related("film")
+    )
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "accounts/profile.html", {"member": member, "page": page})
+    context = {
+        "member": member,
+        "page": page,
+        "tab": "reviews",
+        "review_count": page.paginator.count,
+        "post_count": Post.objects.filter(author=member).visible().count(),
+    }
+    return render(request, "accounts/profile.html", context)
+
+
+@require_GET
+def profile_posts(request: HttpRequest, username: str) -> HttpResponse:
+    member = _profile_member(username)
+    posts = Post.objects.filter(author=member).visible().for_profile()
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "member": member,
+        "page": page,
+        "tab": "posts",
+        "review_count": AudienceReview.objects.filter(user=member).visible().count(),
+        "post_count": page.paginator.count,
+    }
+    return render(request, "accounts/profile_posts.html", context)

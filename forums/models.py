@@ -86,6 +86,16 @@ class Thread(models.Model):
         )
 
 
+class PostQuerySet(models.QuerySet):
+    def visible(self) -> "PostQuerySet":
+        """Posts not hidden by a moderator."""
+        return self.filter(is_hidden=False)
+
+    def for_profile(self) -> "PostQuerySet":
+        """A member's posts newest first, with the thread (and its board, in its address)."""
+        return self.select_related("thread__board").order_by("-created_at", "-pk")
+
+
 class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     author = models.ForeignKey(
@@ -95,6 +105,8 @@ class Post(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField("hidden by a moderator", default=False)
+
+    objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

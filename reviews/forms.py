@@ -2,20 +2,11 @@ from decimal import Decimal
 
 from django import forms
 
+from accounts.forms import MultilineField
 from films.models import Film
 
 from .models import RATING_CHOICES, REVIEW_MAX_LENGTH, ReportReason, ReviewReport
 from .services import reviews_open_message
-
-
-class MemberTextField(forms.CharField):
-    """Text from a textarea, with the browser's CRLF line breaks counted as one character,
-    as the textarea's own `maxlength` counts them."""
-
-    widget = forms.Textarea
-
-    def to_python(self, value):
-        return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
 
 
 class AudienceReviewForm(forms.Form):
@@ -30,7 +21,7 @@ class AudienceReviewForm(forms.Form):
             "invalid_choice": "Choose a rating from half a star to 5 stars, in half stars."
         },
     )
-    body = MemberTextField(
+    body = MultilineField(
         label="Your review",
         required=False,
         max_length=REVIEW_MAX_LENGTH,
@@ -71,7 +62,7 @@ class ReviewReportForm(forms.ModelForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a reason."},
     )
-    details = MemberTextField(
+    details = MultilineField(
         label="What is wrong with it?",
         required=False,
         max_length=1000,

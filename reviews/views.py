@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.limits import rate_limited
+from accounts.redirects import next_url
 from films.models import HALF_STARS, Film
 
 from .forms import AudienceReviewForm, ReviewReportForm
@@ -137,16 +137,6 @@ def audience_review_delete(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _next_or(request: HttpRequest, default: str) -> str:
-    """The `next` page the request names when it is one of ours, else `default`."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default
-
-
 def _visible_review(pk: int) -> AudienceReview:
     return get_object_or_404(AudienceReview.objects.visible().select_related("film"), pk=pk)
 
@@ -156,7 +146,7 @@ def _visible_review(pk: int) -> AudienceReview:
 def audience_review_helpful(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark another member's review helpful (helpful=1), or take the vote back (helpful=0)."""
     review = _visible_review(pk)
-    back = _next_or(request, review.get_absolute_url())
+    back = next_url(request, review.get_absolute_url())
     if not request.user.is_authenticated:
         return redirect_to_login(back)
     mark_review_helpful(
@@ -173,7 +163,7 @@ def audience_review_report(request: HttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(pk)
     if review.user_id == request.user.pk:
         raise PermissionDenied("You cannot report your own review.")
-    back = _next_or(request, review.get_absolute_url())
+    back = next_url(request, review.get_absolute_url())
     form = ReviewReportForm(request.POST or None)
     if form.is_valid():
         report_audience_review(review=review, reporter=request.user, **form.cleaned_data)
