@@ -1,11 +1,12 @@
 """Abuse limits: how often a member, or a visitor's address, may do a thing.
 
-Counts live in the cache (Redis in production, so every server process shares them), in fixed
-windows of `RATE_LIMIT_WINDOW` seconds; `RATE_LIMITS` sets how many of each action a window
-allows. Going over answers with the "slow down" page and HTTP 429.
+Counts live in the cache, in fixed windows of `RATE_LIMIT_WINDOW` seconds; `RATE_LIMITS` sets
+how many of each action a window allows. Going over answers with the "slow down" page and HTTP
+429. Set REDIS_URL in production: the local-memory cache counts per server process.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from functools import wraps
 
 from django.conf import settings
@@ -35,23 +36,31 @@ def _key(request: HttpRequest, action: str) -> str:
     return f"ratelimit:{action}:{_who(request)}:{window}"
 
 
-def limit_reached(request: HttpRequest, action: str) -> bool:
-    """Whether this member (or address) has used up this window's `action`s."""
-    return cache.get(_key(request, action), 0) >= settings.RATE_LIMITS[action]
+class Allowance:
+    """One use of a member's (or address's) `action` allowance, taken before the work is done.
 
+    Taking first, with the cache's atomic increment, means simultaneous requests cannot all
+    slip under the limit; `give_back()` returns the use when the work did not happen.
+    """
 
-def count_action(request: HttpRequest, action: str) -> None:
-    """Count one `action` by this member (or address) in the current window."""
-    _count(_key(request, action))
+    def __init__(self, request: HttpRequest, action: str) -> None:
+        # Keyed now: signing up logs the new member in, and the use stays the address's.
+        self.key = _key(request, action)
+        self.limit = settings.RATE_LIMITS[action]
+        # add() starts the window's count only if it is not there yet; incr() is atomic.
+        cache.add(self.key, 0, timeout=settings.RATE_LIMIT_WINDOW)
+        try:
+            count = cache.incr(self.key)
+        except ValueError:  # the window's key expired between add() and incr()
+            cache.set(self.key, 1, timeout=settings.RATE_LIMIT_WINDOW)
+            count = 1
+        self.granted = count <= self.limit
+        if not self.granted:  # a refused request uses nothing up
+            self.give_back()
 
-
-def _count(key: str) -> None:
-    # add() starts the window's count only if it is not there yet; incr() is atomic on Redis.
-    cache.add(key, 0, timeout=settings.RATE_LIMIT_WINDOW)
-    try:
-        cache.incr(key)
-    except ValueError:  # the window's key expired between add() and incr()
-        cache.set(key, 1, timeout=settings.RATE_LIMIT_WINDOW)
+    def give_back(self) -> None:
+        with suppress(ValueError):
+            cache.decr(self.key)
 
 
 def slow_down(request: HttpRequest) -> HttpResponse:
@@ -64,7 +73,7 @@ def rate_limited(action: str) -> Callable:
     """Answer POSTs to the view with the "slow down" page once `action`'s limit is used up.
 
     A POST counts when the view redirects, its answer to a successful form; a form sent back
-    with errors to correct does not use up the member's allowance.
+    with errors to correct gives the use back.
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -72,14 +81,12 @@ def rate_limited(action: str) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.method != "POST":
                 return view(request, *args, **kwargs)
-            if limit_reached(request, action):
+            allowance = Allowance(request, action)
+            if not allowance.granted:
                 return slow_down(request)
-            # Whose allowance it is, taken before the view runs: signing up logs the new
-            # member in, and their count must stay the visitor's address's.
-            key = _key(request, action)
             response = view(request, *args, **kwargs)
-            if response.status_code in (301, 302, 303):
-                _count(key)
+            if response.status_code not in (301, 302, 303):
+                allowance.give_back()
             return response
 
         return wrapper

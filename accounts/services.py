@@ -5,22 +5,25 @@ from collections.abc import Iterable
 from django.core.files import File
 from django.db import transaction
 
-from reviews.models import AudienceReview
-from reviews.services import refresh_scores_of
+from reviews.models import AudienceReview, HelpfulVote
+from reviews.services import refresh_scores_of, sync_helpful_counts
 
 from .models import User
 
 
 @transaction.atomic
 def delete_members(*, users: Iterable[User]) -> None:
-    """Delete members; their reviews go with them, so the films they rated are rescored."""
+    """Delete members; their reviews and votes go with them, so the films they rated are
+    rescored and the reviews they found helpful recounted."""
     ids = [user.pk for user in users]
     film_ids = set(AudienceReview.objects.filter(user_id__in=ids).values_list("film_id", flat=True))
+    voted_on = set(HelpfulVote.objects.filter(user_id__in=ids).values_list("review_id", flat=True))
     avatars = list(
         User.objects.filter(pk__in=ids).exclude(avatar="").values_list("avatar", flat=True)
     )
     User.objects.filter(pk__in=ids).delete()
     refresh_scores_of(film_ids=film_ids)
+    sync_helpful_counts(reviews=AudienceReview.objects.filter(pk__in=voted_on))
     _delete_files_on_commit(avatars)
 
 

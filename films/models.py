@@ -42,6 +42,9 @@ class FilmQuerySet(models.QuerySet):
         from reviews.models import AudienceReview, CriticReview
 
         critic_reviews = CriticReview.objects.published().for_listing()
+        audience_reviews = AudienceReview.objects.visible().for_listing(viewer=viewer)
+        if viewer is not None and viewer.is_authenticated:
+            audience_reviews = audience_reviews.exclude(user=viewer)  # shown as "Your review"
         if critics_tab == "top":
             critic_reviews = critic_reviews.top_critics()
         return self.prefetch_related(
@@ -66,9 +69,7 @@ class FilmQuerySet(models.QuerySet):
             ),
             models.Prefetch(
                 "audience_reviews",
-                queryset=AudienceReview.objects.visible().for_listing(viewer=viewer)[
-                    :FILM_PAGE_REVIEWS
-                ],
+                queryset=audience_reviews[:FILM_PAGE_REVIEWS],
                 to_attr="preview_audience_reviews",
             ),
             models.Prefetch(

@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import Count, F, Q
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
@@ -90,12 +91,21 @@ class AudienceReviewAdmin(admin.ModelAdmin):
     list_filter = (ReportedFilter, "is_hidden", "has_spoilers", "rating")
     list_select_related = ("film", "user")
     readonly_fields = ("helpful_count", "edited_at")
+    # Moderators hide and restore members' words; they never rewrite them.
+    member_fields = ("film", "user", "rating", "body", "has_spoilers", "created_at")
     search_fields = ("film__title", "user__username", "body")
     autocomplete_fields = ("film", "user")
     actions = ("hide_reviews", "restore_reviews")
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return (*self.member_fields, *self.readonly_fields)
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
+        if obj.is_hidden and "is_hidden" in form.changed_data:
+            resolve_review_reports(reports=obj.reports.all(), moderator=request.user)
         # An edit may move the review to another film: both films' scores change.
         refresh_scores_of(film_ids={obj.film_id, form.initial.get("film")} - {None})
 
@@ -186,9 +196,9 @@ class ReviewReportAdmin(admin.ModelAdmin):
     def reported_review(self, obj: ReviewReport) -> str:
         review = obj.review
         text = Truncator(review.body).chars(120) or f"{review.rating} stars, no text"
-        return format_html(
-            '<a href="{}">{}</a><br>{}', review.get_absolute_url(), review.film, text
-        )
+        # The admin's page for it: the public one is a 404 once the review is hidden.
+        url = reverse("admin:reviews_audiencereview_change", args=[review.pk])
+        return format_html('<a href="{}">{}</a><br>{}', url, review.film, text)
 
     @admin.display(description="author")
     def review_author(self, obj: ReviewReport) -> str:

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -75,10 +75,27 @@ def sync_film_reviews(*, film: Film) -> Film:
     return refresh_film_scores(film=film)
 
 
+HIDDEN_REVIEW_MESSAGE = (
+    "A moderator hid your review of this film, so it cannot be changed, deleted or posted again."
+)
+
+
 def reviews_open_message(film: Film) -> str:
     return f"Reviews of {film.title} open on {date_format(film.release_date, 'F j, Y')}."
 
 
+def _lock_films(film_ids: Iterable[int]) -> None:
+    """Lock films' rows in a stable order before their reviews: every review write takes the
+    film first, so a member's edit and a moderator's hiding cannot deadlock."""
+    list(
+        Film.objects.select_for_update()
+        .filter(pk__in=set(film_ids))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
 def submit_audience_review(
     *,
     film: Film,
@@ -94,28 +111,14 @@ def submit_audience_review(
     """
     if not film.is_released:
         raise ValidationError(reviews_open_message(film), code="not_released")
-    try:
-        return _submit_audience_review(
-            film=film, user=user, rating=rating, body=body, has_spoilers=has_spoilers
-        )
-    except IntegrityError:
-        # Without row locks (SQLite) a concurrent first post can still win the race to the
-        # unique constraint; the review now exists, so this post updates it.
-        return _submit_audience_review(
-            film=film, user=user, rating=rating, body=body, has_spoilers=has_spoilers
-        )
-
-
-@transaction.atomic
-def _submit_audience_review(
-    *, film: Film, user: User, rating: Decimal | None, body: str, has_spoilers: bool
-) -> AudienceReview:
-    Film.objects.select_for_update().filter(pk=film.pk).first()
+    _lock_films([film.pk])
     review = AudienceReview.objects.filter(film=film, user=user).first()
     if review is None:
         review = AudienceReview.objects.create(
             film=film, user=user, rating=rating, body=body, has_spoilers=has_spoilers
         )
+    elif review.is_hidden:
+        raise PermissionDenied(HIDDEN_REVIEW_MESSAGE)
     elif (review.rating, review.body, review.has_spoilers) != (rating, body, has_spoilers):
         review.rating, review.body, review.has_spoilers = rating, body, has_spoilers
         review.edited_at = timezone.now()
@@ -126,9 +129,16 @@ def _submit_audience_review(
 
 @transaction.atomic
 def delete_audience_review(*, review: AudienceReview) -> None:
-    """Delete a member's review; its rating leaves the film's scores."""
+    """Delete a member's review; its rating leaves the film's scores.
+
+    A review a moderator hid stays: deleting it would let its author post it again, unhidden,
+    and would take its reports with it.
+    """
+    _lock_films([review.film_id])
+    if AudienceReview.objects.filter(pk=review.pk, is_hidden=True).exists():
+        raise PermissionDenied(HIDDEN_REVIEW_MESSAGE)
     review.delete()
-    refresh_scores_of(film_ids={review.film_id})
+    refresh_film_scores(film=review.film)
 
 
 @transaction.atomic
@@ -141,50 +151,68 @@ def set_audience_reviews_hidden(
     """
     reviews = list(reviews)
     pks = [r.pk for r in reviews]
+    film_ids = {r.film_id for r in reviews}
+    _lock_films(film_ids)
     AudienceReview.objects.filter(pk__in=pks).update(is_hidden=hidden)
     if hidden:
         resolve_review_reports(
             reports=ReviewReport.objects.filter(review__in=pks), moderator=moderator
         )
-    refresh_scores_of(film_ids={r.film_id for r in reviews})
+    refresh_scores_of(film_ids=film_ids)
+
+
+def _votes_of_review():
+    """A review's helpful votes counted, as a subquery on the review's pk."""
+    return Coalesce(
+        Subquery(
+            HelpfulVote.objects.filter(review=OuterRef("pk"))
+            .order_by()
+            .values("review")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
 
 
 @transaction.atomic
 def mark_review_helpful(*, review: AudienceReview, user: User, helpful: bool) -> AudienceReview:
-    """Record (or take back) a member's helpful vote; never on their own review."""
+    """Record (or take back) a member's helpful vote; never on their own review.
+
+    The review's row is locked first, so simultaneous votes count one after the other and the
+    stored count is always its votes' number.
+    """
     if review.user_id == user.pk:
         raise PermissionDenied("Members cannot vote on their own reviews.")
-    votes = HelpfulVote.objects.filter(review=review, user=user)
+    reviews = AudienceReview.objects.filter(pk=review.pk)
+    list(reviews.select_for_update().values_list("pk", flat=True))
     if helpful:
-        _, created = HelpfulVote.objects.get_or_create(review=review, user=user)
-        change = 1 if created else 0
+        HelpfulVote.objects.get_or_create(review=review, user=user)
     else:
-        change = -votes.delete()[0]
-    if change:
-        AudienceReview.objects.filter(pk=review.pk).update(
-            helpful_count=F("helpful_count") + change
-        )
-        review.refresh_from_db(fields=["helpful_count"])
+        HelpfulVote.objects.filter(review=review, user=user).delete()
+    reviews.update(helpful_count=_votes_of_review())
+    review.refresh_from_db(fields=["helpful_count"])
     return review
 
 
 def report_audience_review(
     *, review: AudienceReview, reporter: User, reason: ReportReason, details: str
 ) -> ReviewReport:
-    """File (or update) a member's report of a review for the moderators; reopens a settled one."""
+    """File a member's report of a review for the moderators, or update the one they filed.
+
+    A report the moderators settled opens again only for a different reason: reporting the
+    same thing again does not put it back in the queue.
+    """
     if review.user_id == reporter.pk:
         raise PermissionDenied("Members cannot report their own reviews.")
-    report, _ = ReviewReport.objects.update_or_create(
-        review=review,
-        reporter=reporter,
-        defaults={
-            "reason": reason,
-            "details": details,
-            "created_at": timezone.now(),
-            "resolved_at": None,
-            "resolved_by": None,
-        },
+    report, created = ReviewReport.objects.get_or_create(
+        review=review, reporter=reporter, defaults={"reason": reason, "details": details}
     )
+    if not created:
+        if report.reason != reason:
+            report.resolved_at = report.resolved_by = None
+        report.reason, report.details = reason, details
+        report.save(update_fields=["reason", "details", "resolved_at", "resolved_by"])
     return report
 
 
@@ -197,15 +225,8 @@ def sync_helpful_counts(*, reviews: QuerySet[AudienceReview] | None = None) -> i
     """Rebuild reviews' stored helpful counts from the votes; returns how many were wrong."""
     reviews = AudienceReview.objects.all() if reviews is None else reviews
     stale = stale_helpful_counts(reviews)
-    votes = (
-        HelpfulVote.objects.filter(review=OuterRef("pk"))
-        .order_by()
-        .values("review")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
     return AudienceReview.objects.filter(pk__in=stale.values("pk")).update(
-        helpful_count=Coalesce(Subquery(votes), 0)
+        helpful_count=_votes_of_review()
     )
 
 

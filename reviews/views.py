@@ -10,13 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.limits import rate_limited
+from accounts.limits import Allowance, rate_limited, slow_down
 from accounts.redirects import next_url
 from films.models import HALF_STARS, Film
 
 from .forms import AudienceReviewForm, ReviewReportForm
 from .models import AudienceReview, Critic, CriticReview, Publication, Sentiment
 from .services import (
+    HIDDEN_REVIEW_MESSAGE,
     delete_audience_review,
     mark_review_helpful,
     report_audience_review,
@@ -24,6 +25,10 @@ from .services import (
 )
 
 REVIEWS_PER_PAGE = 20
+TOO_MANY_REVIEWS = (
+    "You have posted {limit} reviews in the last hour, the most we take in that time. "
+    "Please post this one a little later: what you wrote is still here."
+)
 CRITICS_PER_PAGE = 50
 
 
@@ -96,11 +101,18 @@ def audience_review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@rate_limited("review")
 def audience_review_form(request: HttpRequest, slug: str) -> HttpResponse:
-    """Rate and review a film, or edit one's review of it: one review per member and film."""
+    """Rate and review a film, or edit one's review of it: one review per member and film.
+
+    Over the hourly limit the form comes back with what the member wrote and HTTP 429, so no
+    review is lost to the limit.
+    """
     film = get_object_or_404(Film, slug=slug)
     own_review = AudienceReview.objects.filter(film=film, user=request.user).first()
+    context = {"film": film, "own_review": own_review}
+    if own_review and own_review.is_hidden:
+        status = 403 if request.method == "POST" else 200
+        return render(request, "reviews/audience_review_form.html", context, status=status)
     initial = {}
     if own_review:
         initial = {
@@ -109,16 +121,20 @@ def audience_review_form(request: HttpRequest, slug: str) -> HttpResponse:
             "has_spoilers": own_review.has_spoilers,
         }
     form = AudienceReviewForm(request.POST or None, film=film, initial=initial)
+    status = 200
     if form.is_valid():
-        submit_audience_review(film=film, user=request.user, **form.cleaned_data)
-        messages.success(
-            request, "Your review was updated." if own_review else "Thanks! Your review is posted."
-        )
-        return redirect(f"{film.get_absolute_url()}#your-review")
+        allowance = Allowance(request, "review")
+        if allowance.granted:
+            submit_audience_review(film=film, user=request.user, **form.cleaned_data)
+            messages.success(
+                request,
+                "Your review was updated." if own_review else "Thanks! Your review is posted.",
+            )
+            return redirect(f"{film.get_absolute_url()}#your-review")
+        form.add_error(None, TOO_MANY_REVIEWS.format(limit=allowance.limit))
+        status = 429
     return render(
-        request,
-        "reviews/audience_review_form.html",
-        {"film": film, "form": form, "own_review": own_review},
+        request, "reviews/audience_review_form.html", {**context, "form": form}, status=status
     )
 
 
@@ -128,6 +144,8 @@ def audience_review_delete(request: HttpRequest, slug: str) -> HttpResponse:
     """Delete one's own review of a film, after a confirmation page."""
     film = get_object_or_404(Film, slug=slug)
     own_review = get_object_or_404(AudienceReview, film=film, user=request.user)
+    if own_review.is_hidden:
+        raise PermissionDenied(HIDDEN_REVIEW_MESSAGE)
     if request.method == "POST":
         delete_audience_review(review=own_review)
         messages.success(request, "Your review was deleted.")
@@ -142,13 +160,14 @@ def _visible_review(pk: int) -> AudienceReview:
 
 
 @require_POST
-@rate_limited("vote")
 def audience_review_helpful(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark another member's review helpful (helpful=1), or take the vote back (helpful=0)."""
     review = _visible_review(pk)
     back = next_url(request, review.get_absolute_url())
     if not request.user.is_authenticated:
         return redirect_to_login(back)
+    if not Allowance(request, "vote").granted:
+        return slow_down(request)
     mark_review_helpful(
         review=review, user=request.user, helpful=request.POST.get("helpful") != "0"
     )

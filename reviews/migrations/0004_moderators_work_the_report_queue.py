@@ -3,7 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-MODERATOR_PERMISSIONS = ["view_reviewreport", "change_reviewreport", "view_helpfulvote"]
+MODERATOR_PERMISSIONS = ["view_reviewreport", "change_reviewreport"]
 
 
 def grant(apps, schema_editor):

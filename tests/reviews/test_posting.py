@@ -269,6 +269,31 @@ def test_a_hidden_review_is_shown_to_its_author_only_with_a_note(client, member,
     assert client.get(review.get_absolute_url()).status_code == 200
 
 
+def test_a_hidden_review_cannot_be_edited_deleted_or_posted_again(client, member, film):
+    """Else its author could delete it and post it again, unhidden, without its reports."""
+    review = AudienceReviewFactory(film=film, user=member, body="Hidden words.", is_hidden=True)
+    client.force_login(member)
+    html = client.get(film.get_absolute_url()).content.decode()
+    assert "Edit your review" not in html
+    assert "Delete your review" not in html
+    page = client.get(form_url(film)).content.decode()
+    assert "cannot be changed, deleted or posted again" in page
+    assert 'name="body"' not in page
+    assert post_review(client, film, rating="5.0", body="New words").status_code == 403
+    assert client.get(f"/films/{film.slug}/review/delete/").status_code == 403
+    assert client.post(f"/films/{film.slug}/review/delete/").status_code == 403
+    review.refresh_from_db()
+    assert (review.body, review.is_hidden) == ("Hidden words.", True)
+
+
+def test_the_members_own_review_is_not_listed_twice_on_the_film_page(client, member, film):
+    AudienceReviewFactory(film=film, user=member, body="Only once, please.")
+    client.force_login(member)
+    html = client.get(film.get_absolute_url()).content.decode()
+    assert html.count("Only once, please.") == 1
+    assert "No other audience reviews yet." in html
+
+
 def test_unknown_review_pages_are_404(client, member):
     client.force_login(member)
     assert client.get("/films/no-such-film/review/").status_code == 404

@@ -39,6 +39,11 @@ def test_a_member_marks_a_review_helpful_once_and_can_take_it_back(client, membe
     html = client.get(f"/films/{review.film.slug}/audience-reviews/").content.decode()
     assert "1 found this helpful" in html
     assert 'aria-pressed="true"' in html
+    assert "You found this helpful" in html
+    # The member's profile page shows the same state, so the vote can be taken back there.
+    profile = client.get(review.user.get_absolute_url()).content.decode()
+    assert 'aria-pressed="true"' in profile
+    assert 'name="helpful" value="0"' in profile
 
     vote(client, review, helpful="0")
     review.refresh_from_db()
@@ -106,6 +111,32 @@ def report(client, review, **data):
     return client.post(f"/audience-reviews/{review.pk}/report/", {"reason": "spam", **data})
 
 
+def test_the_stored_count_follows_the_votes_even_after_it_drifted(client, member, review):
+    """Taking back a vote never makes a negative count, whatever the stored number said."""
+    HelpfulVote.objects.create(review=review, user=member)
+    client.force_login(member)
+    vote(client, review, helpful="0")
+    review.refresh_from_db()
+    assert review.helpful_count == 0
+
+
+def test_deleting_a_voter_recounts_the_reviews_they_found_helpful(client, review, member):
+    from accounts.services import delete_members
+
+    client.force_login(member)
+    vote(client, review)
+    delete_members(users=[member])
+    review.refresh_from_db()
+    assert review.helpful_count == 0
+
+
+def test_reporting_a_hidden_review_is_a_404(client, member):
+    hidden = AudienceReviewFactory(is_hidden=True)
+    client.force_login(member)
+    assert client.get(f"/audience-reviews/{hidden.pk}/report/").status_code == 404
+    assert report(client, hidden).status_code == 404
+
+
 def test_a_member_reports_a_review_with_a_reason(client, member, review):
     client.force_login(member)
     page = client.get(f"/audience-reviews/{review.pk}/report/").content.decode()
@@ -126,6 +157,19 @@ def test_a_member_reports_a_review_with_a_reason(client, member, review):
     # Reporting again updates the one report.
     report(client, review, reason="spam")
     assert ReviewReport.objects.get().reason == ReportReason.SPAM
+
+
+def test_a_dismissed_report_reopens_only_for_a_new_reason(client, member, moderator, review):
+    client.force_login(member)
+    report(client, review, reason="spam")
+    filed = ReviewReport.objects.get()
+    ReviewReport.objects.update(resolved_at=filed.created_at, resolved_by=moderator)
+    report(client, review, reason="spam", details="Still spam!")
+    again = ReviewReport.objects.get()
+    assert not again.is_open
+    assert again.created_at == filed.created_at
+    report(client, review, reason="abuse")
+    assert ReviewReport.objects.get().is_open
 
 
 @pytest.mark.parametrize(
@@ -201,6 +245,29 @@ def test_moderators_see_reports_and_hiding_takes_the_review_off_the_page_and_sco
     film.refresh_from_db()
     assert film.audience_rating_count == 2
     assert "Spam spam spam." in Client().get(film.get_absolute_url()).content.decode()
+
+
+def test_moderators_hide_but_cannot_rewrite_a_members_review(client, moderator, review):
+    client.force_login(moderator)
+    url = reverse("admin:reviews_audiencereview_change", args=[review.pk])
+    form = client.get(url).content.decode()
+    assert 'name="is_hidden"' in form
+    for field in ("body", "rating", "user", "film"):
+        assert f'name="{field}"' not in form
+    ReviewReport.objects.create(review=review, reporter=MemberFactory(), reason="spam")
+    response = client.post(url, {"is_hidden": "on", "body": "Rewritten!", "_save": "Save"})
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.is_hidden
+    assert review.body == "A careful, generous review."
+    assert not ReviewReport.objects.get().is_open
+
+
+def test_the_report_queue_links_to_the_reviews_admin_page(client, moderator, review):
+    ReviewReport.objects.create(review=review, reporter=MemberFactory(), reason="spam")
+    client.force_login(moderator)
+    queue = client.get(reverse("admin:reviews_reviewreport_changelist")).content.decode()
+    assert reverse("admin:reviews_audiencereview_change", args=[review.pk]) in queue
 
 
 def test_moderators_can_dismiss_a_report_without_hiding(client, moderator, review):
