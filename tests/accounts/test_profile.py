@@ -1,11 +1,13 @@
 """A member's public profile: who they are, their reviews and their forum posts."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from reviews.models import AudienceReview, HelpfulVote
 from tests.accounts.helpers import image_upload
 from tests.factories import (
     AudienceReviewFactory,
@@ -175,3 +177,23 @@ def test_posts_page_queries_do_not_grow_with_posts(page_queries):
 def test_posts_page_queries_do_not_grow_with_posts_for_a_member_viewing(client, page_queries):
     client.force_login(MemberFactory())
     assert page_queries(member_with_posts(1)) == page_queries(member_with_posts(150))
+
+
+def member_with_reviews(n: int, voter) -> str:
+    """A member with `n` reviews of different films, each found helpful by `voter`."""
+    member = MemberFactory()
+    reviews = AudienceReview.objects.bulk_create(
+        AudienceReview(film=FilmFactory(), user=member, rating=Decimal("4.0"), body="Good.")
+        for _ in range(n)
+    )
+    HelpfulVote.objects.bulk_create(HelpfulVote(review=r, user=voter) for r in reviews)
+    return member.get_absolute_url()
+
+
+@pytest.mark.parametrize("as_member", [False, True])
+def test_reviews_page_queries_do_not_grow_with_reviews(client, page_queries, as_member):
+    viewer = MemberFactory()
+    if as_member:
+        client.force_login(viewer)
+    few = page_queries(member_with_reviews(1, viewer))
+    assert page_queries(member_with_reviews(200, viewer)) == few
