@@ -5,6 +5,7 @@ import pytest
 from films.models import Credit
 from reviews.scores import refresh_film_scores
 from tests.factories import (
+    AudienceReviewFactory,
     CreditFactory,
     CriticFactory,
     CriticReviewFactory,
@@ -141,8 +142,20 @@ def test_navigation_marks_the_current_section(client, path, current):
     assert f'aria-current="page">{current}</a>' in html
 
 
-def test_a_films_review_pages_belong_to_films_in_the_navigation(client):
-    film = FilmFactory()
-    html = client.get(f"/films/{film.slug}/reviews/").content.decode()
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/films/{slug}/reviews/",
+        "/films/{slug}/audience-reviews/",
+        "/films/{slug}/discussion/",
+        "/audience-reviews/{review}/",
+        "/audience-reviews/{review}/report/",
+        "/films/{slug}/review/",
+    ],
+)
+def test_a_films_review_pages_belong_to_films_in_the_navigation(client, member, path):
+    review = AudienceReviewFactory()
+    client.force_login(member)
+    html = client.get(path.format(slug=review.film.slug, review=review.pk)).content.decode()
     assert 'aria-current="page">Films</a>' in html
     assert 'aria-current="page">Critics</a>' not in html
