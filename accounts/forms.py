@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from .images import reencode_image
 from .models import User
@@ -15,6 +15,22 @@ class MultilineField(forms.CharField):
     def to_python(self, value) -> str:
         # Browsers send each line break as two characters but count it as one in `maxlength`.
         return super().to_python(value).replace("\r\n", "\n").replace("\r", "\n")
+
+
+class LoginForm(AuthenticationForm):
+    """Log in with the username in any case: names are unique whatever their case."""
+
+    def clean(self) -> dict:
+        typed = self.cleaned_data.get("username")
+        if typed:
+            stored = (
+                User.objects.filter(username__iexact=typed)
+                .values_list("username", flat=True)
+                .first()
+            )
+            if stored:
+                self.cleaned_data["username"] = stored
+        return super().clean()
 
 
 class SignupForm(UserCreationForm):

@@ -66,6 +66,11 @@ def _reencoded(image: Image.Image, *, size: tuple[int, int], crop: bool) -> byte
     # orientation, as the picture may be turned a quarter below.
     side = max(size)
     image.draft(None, (side, side))
+    # Any other big picture is halved, quartered... at once, while both sides stay at least
+    # twice the target: the full-size copies below would otherwise cost hundreds of MB.
+    factor = min(image.width // (2 * side), image.height // (2 * side))
+    if factor > 1 and image.mode not in ("P", "PA", "1"):  # reduce() has no palette support
+        image = image.reduce(factor)
     # Turn the picture as the camera meant it before its EXIF (orientation included) is dropped.
     image = ImageOps.exif_transpose(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (

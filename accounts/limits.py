@@ -5,6 +5,7 @@ how many of each action a window allows. Going over answers with the "slow down"
 429. Set REDIS_URL in production: the local-memory cache counts per server process.
 """
 
+import ipaddress
 from collections.abc import Callable
 from contextlib import suppress
 from functools import wraps
@@ -17,12 +18,31 @@ from django.utils import timezone
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: the peer's, or the one our PROXY_COUNT proxies forwarded."""
+    """The client's address: the peer's, or the one our PROXY_COUNT proxies forwarded.
+
+    An IPv6 address stands for its /64 network: one subscriber gets a whole /64 and could
+    otherwise take a fresh address for every attempt.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
     if settings.PROXY_COUNT:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         if len(forwarded) >= settings.PROXY_COUNT and forwarded[-settings.PROXY_COUNT]:
-            return forwarded[-settings.PROXY_COUNT]
-    return request.META.get("REMOTE_ADDR", "")
+            address = forwarded[-settings.PROXY_COUNT]
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
+def login_username(request: HttpRequest, credentials: dict | None) -> str:
+    """The username django-axes counts failures for: one count whatever its case."""
+    source = credentials if credentials is not None else request.POST
+    return str(source.get("username", "")).lower()
 
 
 def _who(request: HttpRequest) -> str:
@@ -69,11 +89,12 @@ def slow_down(request: HttpRequest) -> HttpResponse:
     return render(request, "429.html", {"window_minutes": window_minutes}, status=429)
 
 
-def rate_limited(action: str) -> Callable:
+def rate_limited(action: str, *, charge_failures: bool = False) -> Callable:
     """Answer POSTs to the view with the "slow down" page once `action`'s limit is used up.
 
     A POST counts when the view redirects, its answer to a successful form; a form sent back
-    with errors to correct gives the use back.
+    with errors to correct gives the use back, unless `charge_failures` (where the failures
+    are what the limit is for: guessing passwords, probing for email addresses).
     """
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -85,7 +106,7 @@ def rate_limited(action: str) -> Callable:
             if not allowance.granted:
                 return slow_down(request)
             response = view(request, *args, **kwargs)
-            if response.status_code not in (301, 302, 303):
+            if not charge_failures and response.status_code not in (301, 302, 303):
                 allowance.give_back()
             return response
 

@@ -1,29 +1,41 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path, register_converter, reverse_lazy
 
 from . import views
 from .limits import rate_limited
 
 app_name = "accounts"
 
+
+class UsernameConverter:
+    """The characters Django's username validator allows; anything else is simply not found."""
+
+    regex = r"[\w.@+-]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(UsernameConverter, "username")
+
 # Django's auth views name their templates and next pages for the un-namespaced URL names;
 # ours live in the `accounts` namespace, so each is set here.
 urlpatterns = [
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="accounts/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/signup/", views.signup, name="signup"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change_form.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
+        # Counted, wrong old passwords included: django-axes only watches the log-in form.
+        rate_limited("password_change", charge_failures=True)(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_change_form.html",
+                success_url=reverse_lazy("accounts:password_change_done"),
+            )
         ),
         name="password_change",
     ),
@@ -36,7 +48,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        rate_limited("password_reset")(
+        rate_limited("password_reset", charge_failures=True)(
             auth_views.PasswordResetView.as_view(
                 template_name="accounts/password_reset_form.html",
                 email_template_name="accounts/email/password_reset_body.txt",
@@ -65,6 +77,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("accounts/profile/", views.profile_edit, name="profile_edit"),
-    path("users/<str:username>/", views.profile, name="profile"),
-    path("users/<str:username>/posts/", views.profile_posts, name="profile_posts"),
+    path("users/<username:username>/", views.profile, name="profile"),
+    path("users/<username:username>/posts/", views.profile_posts, name="profile_posts"),
 ]

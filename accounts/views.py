@@ -5,6 +5,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from forums.models import Post
 from reviews.models import AudienceReview
 
-from .forms import ProfileForm, SignupForm
+from .forms import LoginForm, ProfileForm, SignupForm
 from .limits import rate_limited
 from .models import User
 from .redirects import next_url
@@ -24,15 +25,36 @@ REVIEWS_PER_PAGE = 20
 POSTS_PER_PAGE = 20
 
 
-@rate_limited("signup")
+class LoginView(auth_views.LoginView):
+    """Log in (a username in any case) and return to the page the member came from."""
+
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        return next_url(self.request, "")
+
+
+# Every sign-up attempt counts, not only successful ones: the form says whether an email
+# address is taken, and that must not be asked of it over and over.
+@rate_limited("signup", charge_failures=True)
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect("home")
+        return redirect(next_url(request, reverse("home")))
     form = SignupForm(request.POST or None)
     if form.is_valid():
-        member = form.save()
+        try:
+            with transaction.atomic():
+                member = form.save()
+        except IntegrityError:
+            # Someone took the name or address in the moment since the form checked it.
+            form.add_error(None, "That username or email address was just taken. Try another.")
+            return render(
+                request, "accounts/signup.html", {"form": form, "next": next_url(request, "")}
+            )
         # Named, because django-axes' backend comes first and is not one to log in with.
         login(request, member, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {settings.SITE_NAME}, {member.username}!")
@@ -52,12 +74,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        reset_lockouts(username=form.user.get_username())
+        reset_lockouts(username=form.user.get_username().lower())  # as axes counts it
         return response
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@rate_limited("profile")
 def profile_edit(request: HttpRequest) -> HttpResponse:
     member = request.user
     form = ProfileForm(

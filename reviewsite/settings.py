@@ -113,6 +113,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "accounts.limits.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.limits.login_username"
 # How many proxies of ours add themselves to X-Forwarded-For in front of the site (0: none, the
 # peer address is the client's). Login throttling and rate limits count by the client's address.
 PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
@@ -120,7 +121,8 @@ PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 # Mail (password reset): printed to the console unless EMAIL_URL names an SMTP server,
 # e.g. smtp+tls://user:password@smtp.example.com:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Marquee <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <noreply@localhost>")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)  # seconds; a hung server must not hang us
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a reset link works for a day
 
@@ -133,6 +135,8 @@ RATE_LIMITS = {
     "report": env.int("RATE_LIMIT_REPORTS", default=20),
     "signup": env.int("RATE_LIMIT_SIGNUPS", default=10),
     "password_reset": env.int("RATE_LIMIT_PASSWORD_RESETS", default=5),
+    "password_change": env.int("RATE_LIMIT_PASSWORD_CHANGES", default=10),
+    "profile": env.int("RATE_LIMIT_PROFILE_EDITS", default=30),
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,6 +2,24 @@
 
 import django.db.models.functions.text
 from django.db import migrations, models
+from django.db.models import Count
+from django.db.models.functions import Lower
+
+
+def refuse_duplicates(apps, schema_editor):
+    """Name the members whose usernames or emails differ only in case, rather than fail on
+    the constraint with a bare IntegrityError: an administrator must decide which to rename."""
+    User = apps.get_model("accounts", "User")
+    clashes = []
+    for field in ("username", "email"):
+        rows = User.objects.exclude(**{field: ""}).annotate(key=Lower(field))
+        for row in rows.values("key").annotate(n=Count("pk")).filter(n__gt=1).order_by("key"):
+            clashes.append(f"{field} {row['key']!r} ({row['n']} members)")
+    if clashes:
+        raise RuntimeError(
+            "Usernames and emails must be unique whatever their case. Rename these first: "
+            + "; ".join(clashes)
+        )
 
 
 class Migration(migrations.Migration):
@@ -11,6 +29,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(refuse_duplicates, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name="user",
             constraint=models.UniqueConstraint(

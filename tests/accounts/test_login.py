@@ -111,3 +111,38 @@ def test_a_lockout_is_for_that_username_only(client, member, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT + 1):
         log_in(client, "mina", "wrong password")
     assert log_in(client, "lena", PASSWORD).status_code == 302
+
+
+def test_the_username_may_be_typed_in_any_case(client):
+    MemberFactory(username="Mina2")
+    assert log_in(client, "mina2", PASSWORD).status_code == 302
+
+
+def test_failures_count_for_a_username_whatever_its_case(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    MemberFactory(username="Lena")
+    codes = [log_in(client, name, "wrong").status_code for name in ("lena", "LENA", "Lena")]
+    assert codes == [200, 200, 429]
+
+
+def test_a_logged_in_member_sent_back_to_log_in_is_not_caught_in_a_loop(client, member):
+    client.force_login(member)
+    response = client.get("/accounts/login/?next=/accounts/login/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+@pytest.mark.parametrize("page", ["/accounts/logout/", "/accounts/signup/", "/accounts/login/"])
+def test_log_in_never_returns_to_the_way_in_or_out(client, member, page):
+    response = client.post(
+        "/accounts/login/", {"username": "mina", "password": PASSWORD, "next": page}
+    )
+    assert response["Location"] == "/"
+
+
+def test_log_in_returns_to_a_members_page_under_accounts(client, member):
+    response = client.post(
+        "/accounts/login/",
+        {"username": "mina", "password": PASSWORD, "next": "/accounts/profile/"},
+    )
+    assert response["Location"] == "/accounts/profile/"

@@ -52,12 +52,12 @@ def test_without_a_picture_the_profile_shows_the_initial(client):
     assert '<span class="avatar avatar-lg" aria-hidden="true">R</span>' in html
 
 
-def test_with_a_picture_the_profile_shows_it_with_alt_text(client):
+def test_with_a_picture_the_profile_shows_it_beside_the_name(client):
     member = MemberFactory(username="rory", display_name="Rory R.")
     member.avatar.save("x.png", image_upload())
     html = client.get("/users/rory/").content.decode()
     assert f'src="/media/{member.avatar.name}"' in html
-    assert 'alt="Profile picture of Rory R."' in html
+    assert 'alt=""' in html  # decorative: the name is written beside it
 
 
 def test_the_avatar_include_comes_in_sizes_with_the_initial_as_fallback():
@@ -197,3 +197,18 @@ def test_reviews_page_queries_do_not_grow_with_reviews(client, page_queries, as_
         client.force_login(viewer)
     few = page_queries(member_with_reviews(1, viewer))
     assert page_queries(member_with_reviews(200, viewer)) == few
+
+
+@pytest.mark.parametrize(
+    "path", ["/users/a%00b/", "/users/a%00b/posts/", "/users/a b/", "/users/<x>/"]
+)
+def test_odd_characters_in_a_profile_address_are_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+def test_reviews_by_inactive_members_do_not_link_to_their_missing_profile(client):
+    gone = MemberFactory(username="imported-1", is_active=False)
+    review = AudienceReviewFactory(user=gone, body="An imported rating.")
+    html = client.get(f"/films/{review.film.slug}/audience-reviews/").content.decode()
+    assert "An imported rating." in html
+    assert 'href="/users/imported-1/"' not in html

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from accounts.forms import SignupForm
 from tests.accounts.helpers import field_error, logged_in_pk
 from tests.factories import FilmFactory, MemberFactory
 
@@ -141,9 +142,30 @@ def test_signups_from_one_address_slow_down_after_the_limit(client, settings):
     assert not User.objects.filter(username="new2").exists()
 
 
-def test_forms_sent_back_with_errors_do_not_use_up_the_signup_limit(client, settings):
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": 1}
-    MemberFactory(username="taken")
-    for _ in range(3):
-        assert client.post("/accounts/signup/", signup_data(username="taken")).status_code == 200
-    assert client.post("/accounts/signup/", signup_data()).status_code == 302
+def test_every_attempt_counts_so_email_addresses_cannot_be_probed_without_end(client, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "signup": 3}
+    MemberFactory(email="someone@example.com")
+    probe = signup_data(email="someone@example.com")
+    codes = [client.post("/accounts/signup/", probe).status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]  # "already uses this email address", then no more
+
+
+def test_a_logged_in_member_opening_sign_up_goes_on_to_next(client):
+    client.force_login(MemberFactory())
+    response = client.get("/accounts/signup/?next=/films/")
+    assert response["Location"] == "/films/"
+
+
+def test_a_name_taken_between_the_check_and_the_save_gets_a_message_not_an_error(
+    client, monkeypatch
+):
+    """Two sign-ups at once both pass the form's check; the database refuses the second."""
+    MemberFactory(username="Newbie", email="first@example.com")
+    # The moment between the form's checks (its own and the model's constraints) and the save.
+    monkeypatch.setattr(SignupForm, "clean_username", lambda form: form.cleaned_data["username"])
+    monkeypatch.setattr(User, "validate_constraints", lambda member, exclude=None: None)
+    response = client.post("/accounts/signup/", signup_data(username="newbie"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "That username or email address was just taken." in html
+    assert User.objects.filter(username__iexact="newbie").count() == 1
