@@ -104,8 +104,9 @@ class AudienceReviewAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
-        if obj.is_hidden and "is_hidden" in form.changed_data:
-            resolve_review_reports(reports=obj.reports.all(), moderator=request.user)
+        if "is_hidden" in form.changed_data:
+            # The one way to hide or restore, so hiding here settles reports as the actions do.
+            set_audience_reviews_hidden(reviews=[obj], hidden=obj.is_hidden, moderator=request.user)
         # An edit may move the review to another film: both films' scores change.
         refresh_scores_of(film_ids={obj.film_id, form.initial.get("film")} - {None})
 
