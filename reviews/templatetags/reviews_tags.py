@@ -4,14 +4,12 @@ from django import template
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 
+from reviewsite.markup import SPOILER_CLOSE, SPOILER_OPEN
+
 register = template.Library()
 
 INLINE_SPOILER = re.compile(r"\|\|(.+?)\|\|")  # within one line, so paragraphs stay whole
-SPOILER_HTML = (
-    '<label class="spoiler"><input type="checkbox" class="spoiler-toggle">'
-    '<span class="spoiler-cover">Spoiler<span class="visually-hidden">, select to reveal</span>'
-    '</span><span class="spoiler-text">{}</span></label>'
-)
+SPOILER_HTML = SPOILER_OPEN + "{}" + SPOILER_CLOSE
 
 
 @register.filter
