@@ -5,7 +5,7 @@ from django import forms
 from accounts.forms import MultilineField
 from films.models import Film
 
-from .models import RATING_CHOICES, REVIEW_MAX_LENGTH, ReportReason, ReviewReport
+from .models import RATING_CHOICES, REVIEW_MAX_LENGTH, ReviewReport
 from .services import reviews_open_message
 
 
@@ -55,12 +55,12 @@ class AudienceReviewForm(forms.Form):
         return cleaned
 
 
-class ReviewReportForm(forms.ModelForm):
+class ReportForm(forms.ModelForm):
+    """A member's report for the moderators: a reason from the model's list, and details."""
+
+    reported = "item"  # what the form reports, in its labels
     reason = forms.ChoiceField(
-        label="Why should the moderators look at this review?",
-        choices=ReportReason,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose a reason."},
+        widget=forms.RadioSelect, error_messages={"required": "Choose a reason."}
     )
     details = MultilineField(
         label="What is wrong with it?",
@@ -70,12 +70,24 @@ class ReviewReportForm(forms.ModelForm):
         help_text="Optional, up to 1,000 characters; needed when the reason is “Something else”.",
     )
 
-    class Meta:
-        model = ReviewReport
-        fields = ["reason", "details"]
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        reason = self.fields["reason"]
+        reason.label = f"Why should the moderators look at this {self.reported}?"
+        reason.choices = self._meta.model._meta.get_field("reason").choices
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("reason") == ReportReason.OTHER and not cleaned.get("details"):
-            self.add_error("details", "Tell the moderators what is wrong with this review.")
+        if cleaned.get("reason") == "other" and not cleaned.get("details"):
+            self.add_error(
+                "details", f"Tell the moderators what is wrong with this {self.reported}."
+            )
         return cleaned
+
+
+class ReviewReportForm(ReportForm):
+    reported = "review"
+
+    class Meta:
+        model = ReviewReport
+        fields = ["reason", "details"]

@@ -238,8 +238,30 @@ class ReportReason(models.TextChoices):
 
 
 class ReportQuerySet(models.QuerySet):
+    """Members' reports of a review or a post, for the moderators' queue."""
+
     def open(self) -> "ReportQuerySet":
         return self.filter(resolved_at__isnull=True)
+
+    def file(self, *, reporter, reason: str, details: str, **reported) -> models.Model:
+        """File a member's report of the `reported` item, or update the one they filed.
+
+        A report the moderators settled opens again only for a different reason: reporting
+        the same thing again does not put it back in the queue.
+        """
+        report, created = self.get_or_create(
+            reporter=reporter, **reported, defaults={"reason": reason, "details": details}
+        )
+        if not created:
+            if report.reason != reason:
+                report.resolved_at = report.resolved_by = None
+            report.reason, report.details = reason, details
+            report.save(update_fields=["reason", "details", "resolved_at", "resolved_by"])
+        return report
+
+    def resolve(self, *, moderator) -> int:
+        """Mark the open reports as dealt with; returns how many were open."""
+        return self.open().update(resolved_at=timezone.now(), resolved_by=moderator)
 
 
 class ReviewReport(models.Model):

@@ -198,27 +198,17 @@ def mark_review_helpful(*, review: AudienceReview, user: User, helpful: bool) ->
 def report_audience_review(
     *, review: AudienceReview, reporter: User, reason: ReportReason, details: str
 ) -> ReviewReport:
-    """File a member's report of a review for the moderators, or update the one they filed.
-
-    A report the moderators settled opens again only for a different reason: reporting the
-    same thing again does not put it back in the queue.
-    """
+    """File a member's report of a review for the moderators, or update the one they filed."""
     if review.user_id == reporter.pk:
         raise PermissionDenied("Members cannot report their own reviews.")
-    report, created = ReviewReport.objects.get_or_create(
-        review=review, reporter=reporter, defaults={"reason": reason, "details": details}
+    return ReviewReport.objects.file(
+        review=review, reporter=reporter, reason=reason, details=details
     )
-    if not created:
-        if report.reason != reason:
-            report.resolved_at = report.resolved_by = None
-        report.reason, report.details = reason, details
-        report.save(update_fields=["reason", "details", "resolved_at", "resolved_by"])
-    return report
 
 
 def resolve_review_reports(*, reports: QuerySet[ReviewReport], moderator: User | None) -> int:
     """Mark open reports as dealt with; returns how many were open."""
-    return reports.open().update(resolved_at=timezone.now(), resolved_by=moderator)
+    return reports.resolve(moderator=moderator)
 
 
 def sync_helpful_counts(*, reviews: QuerySet[AudienceReview] | None = None) -> int:
