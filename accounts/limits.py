@@ -83,6 +83,22 @@ class Allowance:
             cache.decr(self.key)
 
 
+class Cooldown:
+    """A pause of `seconds` a member (or address) waits between two of an `action`.
+
+    Started with the cache's atomic `add`, so two requests at once cannot both pass;
+    `cancel()` lifts it when the action did not happen after all.
+    """
+
+    def __init__(self, request: HttpRequest, action: str, seconds: int) -> None:
+        self.key = f"cooldown:{action}:{_who(request)}"
+        self.seconds = seconds
+        self.granted = cache.add(self.key, 1, timeout=seconds)
+
+    def cancel(self) -> None:
+        cache.delete(self.key)
+
+
 def slow_down(request: HttpRequest) -> HttpResponse:
     """The friendly answer to too many actions in a short time."""
     window_minutes = settings.RATE_LIMIT_WINDOW // 60

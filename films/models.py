@@ -37,7 +37,7 @@ class Genre(AutoSlugMixin, models.Model):
 class FilmQuerySet(models.QuerySet):
     def for_detail(self, *, critics_tab: str = "all", viewer=None) -> "FilmQuerySet":
         """Everything the film page shows to `viewer`, in a fixed number of queries."""
-        from forums.models import Thread
+        from forums.models import MOVIE_FORUM_SLUG, Thread
         from news.models import Article
         from reviews.models import AudienceReview, CriticReview
 
@@ -74,7 +74,9 @@ class FilmQuerySet(models.QuerySet):
             ),
             models.Prefetch(
                 "threads",
-                queryset=Thread.objects.for_listing()[:FILM_PAGE_THREADS],
+                queryset=Thread.objects.visible()
+                .filter(board__slug=MOVIE_FORUM_SLUG)
+                .for_listing()[:FILM_PAGE_THREADS],
                 to_attr="preview_threads",
             ),
             models.Prefetch(

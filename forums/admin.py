@@ -1,15 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import F
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from .models import Board, Post, Thread
-from .services import synchronize_thread
+from reviews.admin import OpenFilter
+
+from .models import Board, Post, PostReport, PostRevision, Thread
+from .services import resolve_post_reports, set_posts_hidden, synchronize_threads
 
 
 @admin.register(Board)
 class BoardAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "order")
+    list_display = ("name", "slug", "order", "thread_count", "post_count")
     list_editable = ("order",)
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name",)
+    readonly_fields = ("thread_count", "post_count", "last_thread")
 
 
 class PostInline(admin.StackedInline):
@@ -21,38 +28,173 @@ class PostInline(admin.StackedInline):
 
 @admin.register(Thread)
 class ThreadAdmin(admin.ModelAdmin):
-    list_display = ("title", "board", "film", "author", "reply_count", "is_pinned", "is_locked")
-    list_filter = ("board", "is_pinned", "is_locked")
+    list_display = (
+        "title",
+        "board",
+        "film",
+        "author",
+        "reply_count",
+        "is_pinned",
+        "is_locked",
+        "is_hidden",
+    )
+    list_filter = ("board", "is_pinned", "is_locked", "is_hidden")
     list_select_related = ("board", "film", "author")
     search_fields = ("title", "film__title")
     autocomplete_fields = ("film", "author")
+    readonly_fields = ("is_hidden", "reply_count", "last_posted_at", "last_poster")
     inlines = (PostInline,)
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
-        synchronize_thread(thread=form.instance)
+        # The thread may have moved board, and its posts changed: recount the old board too.
+        previous = Thread(pk=form.instance.pk, board_id=form.initial.get("board"))
+        synchronize_threads(threads=[form.instance, previous])
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        synchronize_threads(threads=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        threads = list(queryset)
+        super().delete_queryset(request, queryset)
+        synchronize_threads(threads=threads)
+
+
+class RevisionInline(admin.TabularInline):
+    model = PostRevision
+    extra = 0
+    fields = ("written_at", "replaced_at", "body")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "author", "created_at", "is_hidden")
+    list_display = ("__str__", "author", "created_at", "edited_at", "is_hidden")
     list_filter = ("is_hidden",)
     list_select_related = ("thread", "author")
     search_fields = ("body", "thread__title", "author__username")
     autocomplete_fields = ("thread", "author")
+    inlines = (RevisionInline,)
+    actions = ("hide_posts", "restore_posts")
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         # An edit may move the post to another thread: both threads' counters change.
-        for thread in Thread.objects.filter(pk__in={obj.thread_id, form.initial.get("thread")}):
-            synchronize_thread(thread=thread)
+        previous = Thread.objects.filter(pk=form.initial.get("thread")).first()
+        synchronize_threads(threads=[t for t in (obj.thread, previous) if t])
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
-        synchronize_thread(thread=obj.thread)
+        synchronize_threads(threads=[obj.thread])
 
     def delete_queryset(self, request, queryset) -> None:
         threads = list(Thread.objects.filter(posts__in=queryset).distinct())
         super().delete_queryset(request, queryset)
-        for thread in threads:
-            synchronize_thread(thread=thread)
+        synchronize_threads(threads=threads)
+
+    @admin.action(
+        description="Hide the selected posts (settles their reports)", permissions=["change"]
+    )
+    def hide_posts(self, request, queryset) -> None:
+        count = set_posts_hidden(posts=queryset, hidden=True, moderator=request.user)
+        self.message_user(request, f"Hid {count} post(s).", messages.SUCCESS)
+
+    @admin.action(description="Restore the selected posts", permissions=["change"])
+    def restore_posts(self, request, queryset) -> None:
+        count = set_posts_hidden(posts=queryset, hidden=False, moderator=request.user)
+        self.message_user(request, f"Restored {count} post(s).", messages.SUCCESS)
+
+
+@admin.register(PostReport)
+class PostReportAdmin(admin.ModelAdmin):
+    """The moderators' queue of reported forum posts, open ones first."""
+
+    list_display = (
+        "created_at",
+        "reason",
+        "details_excerpt",
+        "reported_post",
+        "post_author",
+        "reporter",
+        "post_hidden",
+        "is_open",
+    )
+    list_display_links = ("created_at",)
+    list_filter = (OpenFilter, "reason")
+    list_select_related = ("post__thread__board", "post__author", "reporter")
+    search_fields = ("details", "post__body", "post__author__username", "reporter__username")
+    readonly_fields = (
+        "post",
+        "reporter",
+        "reason",
+        "details",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    )
+    actions = ("hide_reported_posts", "restore_reported_posts", "dismiss_reports")
+
+    def get_ordering(self, request):
+        return [F("resolved_at").desc(nulls_first=True), "-created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="details")
+    def details_excerpt(self, obj: PostReport) -> str:
+        return Truncator(obj.details).chars(120)
+
+    @admin.display(description="post")
+    def reported_post(self, obj: PostReport) -> str:
+        post = obj.post
+        admin_url = reverse("admin:forums_post_change", args=[post.pk])
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">on the site</a>)<br>{}',
+            admin_url,
+            post.thread,
+            post.get_absolute_url(),
+            Truncator(post.body).chars(120),
+        )
+
+    @admin.display(description="author")
+    def post_author(self, obj: PostReport) -> str:
+        return obj.post.author.username if obj.post.author else "—"
+
+    @admin.display(description="hidden", boolean=True)
+    def post_hidden(self, obj: PostReport) -> bool:
+        return obj.post.is_hidden
+
+    @admin.display(description="open", boolean=True)
+    def is_open(self, obj: PostReport) -> bool:
+        return obj.is_open
+
+    def _reported_posts(self, queryset):
+        return Post.objects.filter(pk__in=queryset.values("post"))
+
+    @admin.action(
+        description="Hide the reported posts (settles their reports)", permissions=["change"]
+    )
+    def hide_reported_posts(self, request, queryset) -> None:
+        count = set_posts_hidden(
+            posts=self._reported_posts(queryset), hidden=True, moderator=request.user
+        )
+        self.message_user(request, f"Hid {count} post(s).", messages.SUCCESS)
+
+    @admin.action(description="Restore the reported posts", permissions=["change"])
+    def restore_reported_posts(self, request, queryset) -> None:
+        count = set_posts_hidden(
+            posts=self._reported_posts(queryset), hidden=False, moderator=request.user
+        )
+        self.message_user(request, f"Restored {count} post(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Resolve the selected reports (leave the posts)", permissions=["change"]
+    )
+    def dismiss_reports(self, request, queryset) -> None:
+        count = resolve_post_reports(reports=queryset, moderator=request.user)
+        self.message_user(request, f"Resolved {count} report(s).", messages.SUCCESS)

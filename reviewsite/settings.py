@@ -137,7 +137,10 @@ RATE_LIMITS = {
     "password_reset": env.int("RATE_LIMIT_PASSWORD_RESETS", default=5),
     "password_change": env.int("RATE_LIMIT_PASSWORD_CHANGES", default=10),
     "profile": env.int("RATE_LIMIT_PROFILE_EDITS", default=30),
+    "post": env.int("RATE_LIMIT_FORUM_POSTS", default=100),
 }
+# Flood control: a member waits this many seconds between two forum posts.
+FORUM_FLOOD_SECONDS = env.int("FORUM_FLOOD_SECONDS", default=3)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

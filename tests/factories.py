@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 
 from films.models import Credit, Film, Genre, Person, Photo
-from forums.models import Board, Post, Thread
+from forums.models import MOVIE_FORUM_SLUG, Board, Post, Thread
 from news.models import Article
 from reviews.models import AudienceReview, Critic, CriticReview, Publication, Sentiment
 
@@ -145,7 +145,8 @@ class ThreadFactory(DjangoModelFactory):
     class Meta:
         model = Thread
 
-    board = factory.SubFactory(BoardFactory)
+    # Threads are in the Movie forum, which the migrations create, unless a test says otherwise.
+    board = factory.LazyFunction(lambda: Board.objects.get(slug=MOVIE_FORUM_SLUG))
     title = factory.Sequence(lambda n: f"Thread {n}")
     author = factory.SubFactory(MemberFactory)
     last_poster = factory.SelfAttribute("author")

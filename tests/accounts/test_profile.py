@@ -108,16 +108,17 @@ def test_posts_page_lists_visible_posts_newest_first_with_their_thread(client):
     now = timezone.now()
     old_thread = ThreadFactory(title="Best westerns")
     new_thread = ThreadFactory(title="Noir season")
-    PostFactory(
+    older = PostFactory(
         author=member, thread=old_thread, body="Older post.", created_at=now - datetime.timedelta(2)
     )
-    PostFactory(author=member, thread=new_thread, body="Newer post.", created_at=now)
+    newer = PostFactory(author=member, thread=new_thread, body="Newer post.", created_at=now)
     PostFactory(author=member, thread=new_thread, body="Hidden post.", is_hidden=True)
     PostFactory(thread=new_thread, body="Someone else's post.")
     html = client.get("/users/rory/posts/").content.decode()
     assert html.index("Newer post.") < html.index("Older post.")
-    assert f'href="{new_thread.get_absolute_url()}">Noir season</a>' in html
-    assert f'href="{old_thread.get_absolute_url()}">Best westerns</a>' in html
+    # Each links to the post itself, on whichever page of its thread it is.
+    assert f'href="/forums/posts/{newer.pk}/">Noir season</a>' in html
+    assert f'href="/forums/posts/{older.pk}/">Best westerns</a>' in html
     assert "Hidden post." not in html
     assert "Someone else" not in html
     assert now.strftime("%B") in html

@@ -148,6 +148,7 @@ def test_navigation_marks_the_current_section(client, path, current):
         "/films/{slug}/reviews/",
         "/films/{slug}/audience-reviews/",
         "/films/{slug}/discussion/",
+        "/films/{slug}/discussion/new/",
         "/audience-reviews/{review}/",
         "/audience-reviews/{review}/report/",
         "/films/{slug}/review/",

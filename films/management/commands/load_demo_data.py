@@ -14,11 +14,12 @@ from django.utils.text import slugify
 
 from films import demo
 from films.models import Credit, Film, Genre, Person, Photo
-from forums.models import MOVIE_FORUM_SLUG, Board, Post, Thread
-from forums.services import synchronize_thread
+from forums.models import MOVIE_FORUM_SLUG, Board, Post, Thread, ThreadVisit
+from forums.services import synchronize_threads
 from news.models import Article
 from reviews.models import AudienceReview, Critic, CriticReview, HelpfulVote, Publication
 from reviews.services import refresh_scores_of, sync_helpful_counts
+from reviewsite.markup import render_markdown
 
 User = get_user_model()
 
@@ -355,13 +356,28 @@ class Command(BaseCommand):
                     "created_at": p.created_at,
                     "author_id": users[p.author],
                     "body": p.body,
+                    "body_html": render_markdown(p.body),
                 }
                 for thread, t in threads
                 for p in t.posts
             ],
         )
-        for thread, _ in threads:
-            synchronize_thread(thread=thread)
+        # Members follow the threads they posted in and have read up to their latest post,
+        # so the demo member sees "new" on threads others replied to since.
+        read_up_to = {}
+        for thread, t in threads:
+            for p in t.posts:
+                read_up_to[thread.pk, users[p.author]] = p.created_at
+        sync_rows(
+            ThreadVisit.objects.filter(thread_id__in=[thread.pk for thread, _ in threads]),
+            ("thread_id", "user_id"),
+            [
+                {"thread_id": thread_id, "user_id": user_id, "last_read_at": at}
+                for (thread_id, user_id), at in read_up_to.items()
+            ],
+            create_only={"is_following": True},
+        )
+        synchronize_threads(threads=[thread for thread, _ in threads])
 
     def load_news(self, catalogue: demo.Catalogue, films: dict[str, Film]) -> None:
         self.step("Loading news")

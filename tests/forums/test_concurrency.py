@@ -1,0 +1,57 @@
+"""Replies arriving together, in one thread and across a board, leave exact counters."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from forums import services
+from forums.models import MOVIE_FORUM_SLUG, Board, Thread
+from tests.factories import MemberFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="needs row locks and real concurrency"
+    ),
+]
+
+
+def post_together(requests: list[tuple]) -> list[int]:
+    """POST each (member, url, data) from its own thread at the same moment; status codes."""
+    start = threading.Barrier(len(requests))
+    statuses = []
+
+    def send(member, url, data) -> None:
+        client = Client()
+        client.force_login(member)
+        start.wait()
+        try:
+            statuses.append(client.post(url, data).status_code)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=send, args=request) for request in requests]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return statuses
+
+
+def test_50_simultaneous_replies_leave_exact_counters():
+    board = Board.objects.get(slug=MOVIE_FORUM_SLUG)
+    starter = MemberFactory()
+    thread = services.start_thread(board=board, author=starter, title="Busy", body="Go")
+    others = services.start_thread(board=board, author=starter, title="Also busy", body="Go")
+    members = MemberFactory.create_batch(50)
+    requests = [
+        (member, f"/forums/threads/{(thread if i % 2 else others).pk}/reply/", {"body": f"#{i}"})
+        for i, member in enumerate(members)
+    ]
+    assert post_together(requests) == [302] * 50
+    assert services.sync_forums(fix=False) == []
+    assert sorted(Thread.objects.values_list("reply_count", flat=True)) == [25, 25]
+    board.refresh_from_db()
+    assert (board.thread_count, board.post_count) == (2, 52)
