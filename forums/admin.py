@@ -20,10 +20,23 @@ class BoardAdmin(admin.ModelAdmin):
 
 
 class PostInline(admin.StackedInline):
+    """A thread's posts: written with the thread when it is added, then only read here.
+
+    Members' words change on the site, where edits keep revisions, and hiding goes through
+    the posts' own page and actions, which settle reports.
+    """
+
     model = Post
     extra = 0
+    min_num = 1  # a thread starts with its first post
     fields = ("author", "body", "is_hidden")
     autocomplete_fields = ("author",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else ()
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return obj is None and super().has_add_permission(request, obj)
 
 
 @admin.register(Thread)
@@ -81,9 +94,20 @@ class PostAdmin(admin.ModelAdmin):
     autocomplete_fields = ("thread", "author")
     inlines = (RevisionInline,)
     actions = ("hide_posts", "restore_posts")
+    readonly_fields = ("edited_at",)
+    # Moderators hide and restore members' words; they never rewrite them.
+    member_fields = ("thread", "author", "body", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return (*self.member_fields, *self.readonly_fields)
+        return self.readonly_fields
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
+        if "is_hidden" in form.changed_data:
+            # The one way to hide or restore, so hiding here settles reports as the actions do.
+            set_posts_hidden(posts=[obj], hidden=obj.is_hidden, moderator=request.user)
         # An edit may move the post to another thread: both threads' counters change.
         previous = Thread.objects.filter(pk=form.initial.get("thread")).first()
         synchronize_threads(threads=[t for t in (obj.thread, previous) if t])

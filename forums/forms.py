@@ -38,6 +38,7 @@ class MoveThreadForm(forms.Form):
         queryset=Board.objects.order_by("order", "name"),
         label="Move to",
         empty_label=None,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
         error_messages={"invalid_choice": "That board does not exist (any more). Pick another."},
     )
 

@@ -3,7 +3,9 @@
 Every write that changes what a thread or board shows locks the thread's row first and the
 boards' rows after it (in pk order), then recounts from the posts: simultaneous replies wait
 for each other, so no count misses one, and the lock order means no two writes deadlock.
-The same counting rebuilds everything in `sync_forums`.
+The locks are FOR NO KEY UPDATE: the foreign keys a write sets (a board's latest thread, a
+post's thread) are checked at commit with KEY SHARE locks, which a FOR UPDATE held by another
+writer would block, out of order. The same counting rebuilds everything in `sync_forums`.
 """
 
 from collections.abc import Iterable
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -59,8 +61,12 @@ def _counted_threads(threads: QuerySet[Thread]) -> QuerySet[Thread]:
 
 
 def _thread_counters(thread: Thread) -> dict:
-    """The stored fields of an annotated thread as its posts make them."""
-    hidden = bool(thread.first_hidden)
+    """The stored fields of an annotated thread as its posts make them.
+
+    A thread whose first post is hidden is hidden; so is one left with no posts at all (the
+    admin can delete them), since there is nothing to show.
+    """
+    hidden = thread.first_hidden is not False
     if thread.visible_posts:
         reply_count = thread.visible_posts - (0 if hidden else 1)
         last_at, last_by = thread.last_visible_at, thread.last_visible_author
@@ -126,7 +132,9 @@ def _recount_thread(thread_id: int) -> None:
 
 
 def _recount_boards(board_ids: Iterable[int]) -> None:
-    boards = Board.objects.select_for_update().filter(pk__in=set(board_ids)).order_by("pk")
+    boards = (
+        Board.objects.select_for_update(no_key=True).filter(pk__in=set(board_ids)).order_by("pk")
+    )
     list(boards.values_list("pk", flat=True))  # lock them, in a stable order
     for board in _counted_boards(Board.objects.filter(pk__in=set(board_ids))):
         Board.objects.filter(pk=board.pk).update(**_board_counters(board))
@@ -134,7 +142,7 @@ def _recount_boards(board_ids: Iterable[int]) -> None:
 
 def _lock_thread(thread: Thread) -> Thread:
     """The thread's row, locked, with its current state."""
-    return Thread.objects.select_for_update().get(pk=thread.pk)
+    return Thread.objects.select_for_update(no_key=True).get(pk=thread.pk)
 
 
 @transaction.atomic
@@ -142,7 +150,7 @@ def synchronize_threads(*, threads: Iterable[Thread]) -> None:
     """Recount threads and their boards after writes that bypassed the services (the admin)."""
     board_ids = set()
     for thread in sorted(threads, key=lambda t: t.pk):
-        locked = Thread.objects.select_for_update().filter(pk=thread.pk).first()
+        locked = Thread.objects.select_for_update(no_key=True).filter(pk=thread.pk).first()
         if locked is not None:
             _recount_thread(locked.pk)
             board_ids.add(locked.board_id)
@@ -178,11 +186,8 @@ def sync_forums(*, fix: bool = True) -> list[Drift]:
 
 
 def _visit(*, thread: Thread, user: User) -> ThreadVisit:
-    try:
-        with transaction.atomic():
-            return ThreadVisit.objects.get_or_create(thread=thread, user=user)[0]
-    except IntegrityError:  # made by the member's other request in the meantime
-        return ThreadVisit.objects.get(thread=thread, user=user)
+    # get_or_create finds the row the member's other request made in the meantime.
+    return ThreadVisit.objects.get_or_create(thread=thread, user=user)[0]
 
 
 def follow_thread(*, thread: Thread, user: User, following: bool = True) -> None:
@@ -270,15 +275,25 @@ def reply(*, thread: Thread, author: User, body: str) -> Post:
     return post
 
 
+def change_refusal(*, post: Post, thread: Thread, user: User) -> str | None:
+    """Why `user` may not edit or delete `post` now, or None when they may."""
+    if post.author_id != user.pk:
+        return "Only its author can change a post."
+    if post.is_hidden:
+        return HIDDEN_POST_MESSAGE
+    if thread.is_hidden:
+        return "A moderator hid this thread: its posts can no longer be changed."
+    if thread.is_locked:
+        return "This thread is locked: its posts can no longer be changed."
+    return None
+
+
 def _own_post(post: Post, user: User) -> tuple[Thread, Post]:
     """The post's thread (locked) and the post as it is now, when `user` may change it."""
     thread = _lock_thread(post.thread)
     post = Post.objects.get(pk=post.pk)
-    if post.author_id != user.pk:
-        raise PermissionDenied("Only its author can change a post.")
-    if post.is_hidden:
-        raise PermissionDenied(HIDDEN_POST_MESSAGE)
-    _refuse_replies(thread)
+    if refusal := change_refusal(post=post, thread=thread, user=user):
+        raise PermissionDenied(refusal)
     return thread, post
 
 
@@ -350,7 +365,7 @@ def set_posts_hidden(*, posts: Iterable[Post], hidden: bool, moderator: User | N
     posts = list(posts)
     pks = [p.pk for p in posts]
     thread_ids = sorted({p.thread_id for p in posts})
-    locked = Thread.objects.select_for_update().filter(pk__in=thread_ids).order_by("pk")
+    locked = Thread.objects.select_for_update(no_key=True).filter(pk__in=thread_ids).order_by("pk")
     board_ids = set(locked.values_list("board_id", flat=True))
     changed = Post.objects.filter(pk__in=pks).exclude(is_hidden=hidden).update(is_hidden=hidden)
     if hidden:

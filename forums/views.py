@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -45,7 +46,7 @@ def _may_see(request: HttpRequest, thread: Thread) -> bool:
     """A thread a moderator hid is seen only by moderators and its author."""
     return (
         not thread.is_hidden
-        or thread.author_id == request.user.pk
+        or (request.user.is_authenticated and thread.author_id == request.user.pk)
         or services.is_moderator(request.user)
     )
 
@@ -113,8 +114,10 @@ def board_list(request: HttpRequest) -> HttpResponse:
 
 def _thread_list(request: HttpRequest, threads) -> Paginator:
     threads = threads.for_listing().select_related("film").with_read_state(request.user)
-    if not services.is_moderator(request.user):
+    if request.user.is_anonymous:
         threads = threads.visible()
+    elif not services.is_moderator(request.user):  # as _may_see: authors see their own
+        threads = threads.filter(Q(is_hidden=False) | Q(author=request.user))
     return Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
 
 
@@ -130,8 +133,9 @@ def thread_detail(request: HttpRequest, board: str, pk: int, slug: str) -> HttpR
     thread = _thread(request, pk)
     if request.path != thread.get_absolute_url():
         # The title, and so the slug, or the board may have changed; keep the page asked for.
+        # Not permanent: a title can change back, and a cached redirect would then loop.
         query = f"?{request.GET.urlencode()}" if request.GET else ""
-        return redirect(thread.get_absolute_url() + query, permanent=True)
+        return redirect(thread.get_absolute_url() + query)
     posts = Post.objects.filter(thread=thread).select_related("author").order_by("created_at", "pk")
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
@@ -164,13 +168,13 @@ def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def thread_jump(request: HttpRequest, pk: int, to: str) -> HttpResponse:
-    """To the first post the member has not read (or the latest one), or the latest post."""
+    """To the first post the member has not read, or else to the latest post others can see."""
     thread = _thread(request, pk)
-    posts = Post.objects.filter(thread=thread).select_related("thread__board")
+    latest = Post.objects.filter(thread=thread, is_hidden=False).order_by("-created_at", "-pk")
     target = (
         services.first_unread_post(thread=thread, user=request.user) if to == "unread" else None
     )
-    target = target or posts.order_by("-created_at", "-pk").first()
+    target = target or latest.select_related("thread__board").first()
     if target is None:
         return redirect(thread.get_absolute_url())
     return redirect(post_location(target))
@@ -238,8 +242,8 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread(request, pk)
     initial = {}
     quoted = request.GET.get("quote", "")
-    if quoted.isdigit():
-        source = Post.objects.filter(thread=thread, pk=quoted, is_hidden=False).first()
+    if quoted.isascii() and quoted.isdecimal():
+        source = Post.objects.filter(thread=thread, pk=int(quoted), is_hidden=False).first()
         if source is not None:
             initial["body"] = quote(source)
     form = PostForm(request.POST or None, initial=initial)
@@ -266,32 +270,36 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
     return _post_form_page(request, context)
 
 
+def _own_post(request: HttpRequest, pk: int) -> Post:
+    """The member's own post, when they may still change it."""
+    post = _post(request, pk)
+    if refusal := services.change_refusal(post=post, thread=post.thread, user=request.user):
+        raise PermissionDenied(refusal)
+    return post
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The author edits their post; on the first post, the thread's title too."""
-    post = _post(request, pk)
+    post = _own_post(request, pk)
     thread = post.thread
-    if post.author_id != request.user.pk:
-        raise PermissionDenied("Only its author can edit a post.")
-    if post.is_hidden:
-        raise PermissionDenied(services.HIDDEN_POST_MESSAGE)
-    if thread.is_locked or thread.is_hidden:
-        raise PermissionDenied("This thread is closed: its posts can no longer be edited.")
-    first = services.is_first_post(post)
-    form_class = ThreadForm if first else PostForm
-    initial = {"body": post.body, "title": thread.title}
-    form = form_class(request.POST or None, initial=initial)
-    context = {"form": form, "thread": thread, "board": thread.board, "post": post}
-    context["mode"] = "edit"
+    form_class = ThreadForm if services.is_first_post(post) else PostForm
+    form = form_class(request.POST or None, initial={"body": post.body, "title": thread.title})
+    context = {"form": form, "thread": thread, "board": thread.board, "post": post, "mode": "edit"}
     if request.method == "POST" and "preview" not in request.POST and form.is_valid():
-        services.edit_post(
-            post=post,
-            user=request.user,
-            body=form.cleaned_data["body"],
-            title=form.cleaned_data.get("title"),
-        )
+        try:
+            services.edit_post(
+                post=post,
+                user=request.user,
+                body=form.cleaned_data["body"],
+                title=form.cleaned_data.get("title"),
+            )
+        except PermissionDenied as refusal:  # locked or hidden while the member was writing
+            context["closed"] = str(refusal)
+            return _post_form_page(request, context, status=403)
         messages.success(request, "Your post was updated.")
+        thread.refresh_from_db(fields=["title"])  # its address follows the title
         return redirect(post_location(post))
     return _post_form_page(request, context)
 
@@ -300,16 +308,9 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """The author deletes their post, after a confirmation, while it has no replies."""
-    post = _post(request, pk)
-    if post.author_id != request.user.pk:
-        raise PermissionDenied("Only its author can delete a post.")
-    if post.is_hidden:
-        raise PermissionDenied(services.HIDDEN_POST_MESSAGE)
-    if post.thread.is_locked or post.thread.is_hidden:
-        raise PermissionDenied("This thread is closed: its posts can no longer be deleted.")
+    post = _own_post(request, pk)
     if services.has_replies(post):
         raise PermissionDenied(services.HAS_REPLIES_MESSAGE)
-    first = services.is_first_post(post)
     if request.method == "POST":
         thread = services.delete_post(post=post, user=request.user)
         if thread is None:
@@ -317,6 +318,7 @@ def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(post.thread.board.get_absolute_url())
         messages.success(request, "Your post was deleted.")
         return redirect(reverse("forums:thread_latest", kwargs={"pk": thread.pk}))
+    first = services.is_first_post(post)
     return render(request, "forums/post_delete.html", {"post": post, "first": first})
 
 

@@ -43,7 +43,7 @@ def _spoiler(state: StateInline, silent: bool) -> bool:
     start = state.pos
     if not state.src.startswith("||", start) or state.env.get("in_spoiler"):
         return False
-    end = state.src.find("||", start + 2, state.posMax)
+    end = _closing_bars(state.src, start + 2, state.posMax)
     if end <= start + 2:
         return False
     if not silent:
@@ -57,6 +57,23 @@ def _spoiler(state: StateInline, silent: bool) -> bool:
         state.posMax = outer_max
     state.pos = end + 2
     return True
+
+
+def _closing_bars(src: str, pos: int, end: int) -> int:
+    """Where the `||` closing a spoiler opened before `pos` is, skipping code spans; or -1."""
+    while pos < end:
+        if src.startswith("||", pos):
+            return pos
+        if src[pos] == "`":
+            run = len(src[pos:end]) - len(src[pos:end].lstrip("`"))
+            closing = src.find("`" * run, pos + run, end)
+            if closing >= 0:
+                pos = closing + run
+                continue
+            pos += run
+            continue
+        pos += 1
+    return -1
 
 
 def _image_as_link(self, tokens, idx, options, env) -> str:

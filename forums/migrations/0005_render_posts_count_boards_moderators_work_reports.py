@@ -15,10 +15,20 @@ def forward(apps, schema_editor):
     Board = apps.get_model("forums", "Board")
     for post in Post.objects.only("body").iterator(chunk_size=500):
         Post.objects.filter(pk=post.pk).update(body_html=render_markdown(post.body))
+    # The counting rules of forums/services.py as they stand in this migration: a thread whose
+    # first post is hidden, or that has none, is hidden; replies are its other visible posts.
     for thread in Thread.objects.all():
-        first = Post.objects.filter(thread=thread).order_by("created_at", "pk").first()
-        if first is not None and first.is_hidden:
-            Thread.objects.filter(pk=thread.pk).update(is_hidden=True)
+        posts = Post.objects.filter(thread=thread)
+        first = posts.order_by("created_at", "pk").first()
+        hidden = first is None or first.is_hidden
+        visible = posts.filter(is_hidden=False)
+        count, last = visible.count(), visible.order_by("-created_at", "-pk").first()
+        Thread.objects.filter(pk=thread.pk).update(
+            is_hidden=hidden,
+            reply_count=count - (0 if hidden else 1) if count else 0,
+            last_posted_at=last.created_at if last else thread.created_at,
+            last_poster_id=last.author_id if last else thread.author_id,
+        )
     for board in Board.objects.all():
         threads = Thread.objects.filter(board=board, is_hidden=False)
         Board.objects.filter(pk=board.pk).update(

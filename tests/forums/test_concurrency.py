@@ -40,8 +40,13 @@ def post_together(requests: list[tuple]) -> list[int]:
     return statuses
 
 
+def movie_forum() -> Board:
+    # Transactional tests empty the tables afterwards, migrations' rows included.
+    return Board.objects.get_or_create(slug=MOVIE_FORUM_SLUG, defaults={"name": "Movie forum"})[0]
+
+
 def test_50_simultaneous_replies_leave_exact_counters():
-    board = Board.objects.get(slug=MOVIE_FORUM_SLUG)
+    board = movie_forum()
     starter = MemberFactory()
     thread = services.start_thread(board=board, author=starter, title="Busy", body="Go")
     others = services.start_thread(board=board, author=starter, title="Also busy", body="Go")
@@ -55,3 +60,23 @@ def test_50_simultaneous_replies_leave_exact_counters():
     assert sorted(Thread.objects.values_list("reply_count", flat=True)) == [25, 25]
     board.refresh_from_db()
     assert (board.thread_count, board.post_count) == (2, 52)
+
+
+def test_10_moderators_moving_threads_to_one_board_at_once_neither_deadlock_nor_miscount():
+    source = movie_forum()
+    target = Board.objects.create(name="Archive")
+    starter = MemberFactory()
+    threads = [
+        services.start_thread(board=source, author=starter, title=f"Old {i}", body="x")
+        for i in range(10)
+    ]
+    moderators = [MemberFactory(is_superuser=True) for _ in threads]
+    for board in (target, source, target):  # a deadlock is a matter of timing: try thrice
+        requests = [
+            (moderator, f"/forums/threads/{thread.pk}/move/", {"board": board.pk})
+            for moderator, thread in zip(moderators, threads, strict=True)
+        ]
+        assert post_together(requests) == [302] * 10
+        assert services.sync_forums(fix=False) == []
+    target.refresh_from_db()
+    assert (target.thread_count, target.post_count) == (10, 10)

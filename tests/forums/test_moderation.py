@@ -342,3 +342,62 @@ def test_post_only_views_refuse_get(client, thread, moderator, url):
     logged_in(client, moderator)
     first = thread.posts.get()
     assert client.get(url.format(post=first.pk, thread=thread.pk)).status_code == 405
+
+
+def test_a_hidden_thread_stays_hidden_after_its_author_is_deleted(client, thread, moderator):
+    services.set_posts_hidden(posts=thread.posts.all(), hidden=True, moderator=moderator)
+    thread.author.delete()
+    assert client.get(thread.get_absolute_url()).status_code == 404
+    assert client.get(f"/forums/threads/{thread.pk}/latest/").status_code == 404
+
+
+def test_authors_find_their_hidden_thread_in_their_lists(client, thread, author, moderator):
+    services.set_posts_hidden(posts=thread.posts.all(), hidden=True, moderator=moderator)
+    logged_in(client, author)
+    for url in ("/forums/movie-forum/", "/forums/following/"):
+        page = client.get(url).content.decode()
+        assert "Was the ending earned?" in page and "Hidden</span>" in page
+    logged_in(client, MemberFactory())
+    assert "Was the ending earned?" not in client.get("/forums/movie-forum/").content.decode()
+
+
+def test_a_thread_left_without_posts_in_the_admin_is_hidden_and_uncounted(
+    client, thread, admin_user
+):
+    client.force_login(admin_user)
+    first = thread.posts.get()
+    client.post(f"/admin/forums/post/{first.pk}/delete/", {"post": "yes"})
+    thread.refresh_from_db()
+    board = Board.objects.get(slug="movie-forum")
+    assert thread.is_hidden
+    assert (board.thread_count, board.post_count, board.last_thread) == (0, 0, None)
+    assert Client().get(thread.get_absolute_url()).status_code == 404
+    assert services.sync_forums(fix=False) == []
+
+
+def test_moderators_cannot_rewrite_posts_in_the_admin_and_hiding_there_settles_reports(
+    client, thread, reply, moderator
+):
+    report = services.report_post(post=reply, reporter=MemberFactory(), reason="spam", details="")
+    logged_in(client, moderator)
+    change = client.get(f"/admin/forums/post/{reply.pk}/change/").content.decode()
+    assert 'name="body"' not in change
+    assert 'name="is_hidden"' in change
+    response = client.post(
+        f"/admin/forums/post/{reply.pk}/change/",
+        {
+            "is_hidden": "on",
+            "body": "Rewritten",
+            "revisions-TOTAL_FORMS": "0",
+            "revisions-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    reply.refresh_from_db()
+    report.refresh_from_db()
+    assert reply.is_hidden and reply.body == "Spoilers: the butler did it."
+    assert not report.is_open
+    thread.refresh_from_db()
+    assert thread.reply_count == 0
+    thread_change = client.get(f"/admin/forums/thread/{thread.pk}/change/").content.decode()
+    assert "posts-0-body" not in thread_change

@@ -179,7 +179,7 @@ def test_quoting_opens_the_reply_with_the_quoted_text_and_its_author(client, thr
     assert f"<blockquote>\n<p>{link}:</p>" in shown
 
 
-@pytest.mark.parametrize("quote", ["abc", "-1", "99999999", ""])
+@pytest.mark.parametrize("quote", ["abc", "-1", "99999999", "", "%C2%B2", "1e3", "9" * 30])
 def test_a_bad_quote_parameter_opens_an_empty_reply(client, thread, other, quote):
     logged_in(client, other)
     response = client.get(f"/forums/threads/{thread.pk}/reply/?quote={quote}")
@@ -210,6 +210,7 @@ def test_a_locked_thread_takes_no_replies_and_says_why(client, thread, other):
     response = client.post(f"/forums/threads/{thread.pk}/reply/", {"body": "Let me in"})
     assert response.status_code == 403
     assert "This thread is locked" in response.content.decode()
+    assert "readonly>Let me in</textarea>" in response.content.decode()  # to copy, not lose
     assert thread.posts.count() == 1
 
 
@@ -397,3 +398,30 @@ def test_only_the_author_deletes_a_post(client, thread, other, moderator):
         logged_in(client, user)
         assert client.post(url).status_code == 403
     assert Post.objects.filter(pk=first.pk).exists()
+
+
+def test_a_thread_locked_while_the_author_edits_refuses_the_edit_and_keeps_the_text(
+    client, thread, author, monkeypatch
+):
+    from forums import views
+
+    first = thread.posts.get()
+    logged_in(client, author)
+    # The moderator locks the thread between the page's check and the edit's own.
+    monkeypatch.setattr(views, "_own_post", lambda request, pk: views._post(request, pk))
+    services.set_thread_flags(thread=thread, locked=True)
+    response = client.post(
+        f"/forums/posts/{first.pk}/edit/", {"title": "New title", "body": "My careful edit"}
+    )
+    assert response.status_code == 403
+    assert "This thread is locked: its posts can no longer be changed." in page_text(response)
+    assert "readonly>My careful edit</textarea>" in response.content.decode()
+    first.refresh_from_db()
+    assert first.body == "I think **so**."
+
+
+def test_after_renaming_the_thread_the_edit_lands_on_its_new_address(client, thread, author):
+    first = thread.posts.get()
+    logged_in(client, author)
+    response = client.post(f"/forums/posts/{first.pk}/edit/", {"title": "Renamed", "body": "x"})
+    assert response["Location"] == f"/forums/movie-forum/{thread.pk}-renamed/#post-{first.pk}"
