@@ -266,6 +266,7 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
             turn[1].give_back()
             context["closed"] = refusal.message
             return _post_form_page(request, context, status=403)
+        messages.success(request, "Your reply is posted. You are following this thread.")
         return redirect(post_location(post))
     return _post_form_page(request, context)
 
