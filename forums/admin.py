@@ -1,13 +1,12 @@
 from django.contrib import admin, messages
-from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from reviews.admin import OpenFilter
+from reviews.admin import ReportAdmin
 
 from .models import Board, Post, PostReport, PostRevision, Thread
-from .services import resolve_post_reports, set_posts_hidden, synchronize_threads
+from .services import set_posts_hidden, synchronize_threads
 
 
 @admin.register(Board)
@@ -135,9 +134,10 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostReport)
-class PostReportAdmin(admin.ModelAdmin):
-    """The moderators' queue of reported forum posts, open ones first."""
+class PostReportAdmin(ReportAdmin):
+    """The moderators' queue of reported forum posts."""
 
+    reported = "post"
     list_display = (
         "created_at",
         "reason",
@@ -148,30 +148,8 @@ class PostReportAdmin(admin.ModelAdmin):
         "post_hidden",
         "is_open",
     )
-    list_display_links = ("created_at",)
-    list_filter = (OpenFilter, "reason")
     list_select_related = ("post__thread__board", "post__author", "reporter")
-    search_fields = ("details", "post__body", "post__author__username", "reporter__username")
-    readonly_fields = (
-        "post",
-        "reporter",
-        "reason",
-        "details",
-        "created_at",
-        "resolved_at",
-        "resolved_by",
-    )
     actions = ("hide_reported_posts", "restore_reported_posts", "dismiss_reports")
-
-    def get_ordering(self, request):
-        return [F("resolved_at").desc(nulls_first=True), "-created_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    @admin.display(description="details")
-    def details_excerpt(self, obj: PostReport) -> str:
-        return Truncator(obj.details).chars(120)
 
     @admin.display(description="post")
     def reported_post(self, obj: PostReport) -> str:
@@ -193,32 +171,18 @@ class PostReportAdmin(admin.ModelAdmin):
     def post_hidden(self, obj: PostReport) -> bool:
         return obj.post.is_hidden
 
-    @admin.display(description="open", boolean=True)
-    def is_open(self, obj: PostReport) -> bool:
-        return obj.is_open
-
-    def _reported_posts(self, queryset):
-        return Post.objects.filter(pk__in=queryset.values("post"))
+    def _set_hidden(self, request, queryset, hidden: bool) -> None:
+        posts = Post.objects.filter(pk__in=queryset.values("post"))
+        count = set_posts_hidden(posts=posts, hidden=hidden, moderator=request.user)
+        verb = "Hid" if hidden else "Restored"
+        self.message_user(request, f"{verb} {count} post(s).", messages.SUCCESS)
 
     @admin.action(
         description="Hide the reported posts (settles their reports)", permissions=["change"]
     )
     def hide_reported_posts(self, request, queryset) -> None:
-        count = set_posts_hidden(
-            posts=self._reported_posts(queryset), hidden=True, moderator=request.user
-        )
-        self.message_user(request, f"Hid {count} post(s).", messages.SUCCESS)
+        self._set_hidden(request, queryset, hidden=True)
 
     @admin.action(description="Restore the reported posts", permissions=["change"])
     def restore_reported_posts(self, request, queryset) -> None:
-        count = set_posts_hidden(
-            posts=self._reported_posts(queryset), hidden=False, moderator=request.user
-        )
-        self.message_user(request, f"Restored {count} post(s).", messages.SUCCESS)
-
-    @admin.action(
-        description="Resolve the selected reports (leave the posts)", permissions=["change"]
-    )
-    def dismiss_reports(self, request, queryset) -> None:
-        count = resolve_post_reports(reports=queryset, moderator=request.user)
-        self.message_user(request, f"Resolved {count} report(s).", messages.SUCCESS)
+        self._set_hidden(request, queryset, hidden=False)

@@ -10,7 +10,7 @@ from django.utils.text import slugify
 
 from films.models import Film
 from films.slugs import AutoSlugMixin
-from reviews.models import ReportQuerySet
+from reviews.models import Report
 from reviewsite.markup import render_markdown
 
 MOVIE_FORUM_SLUG = "movie-forum"
@@ -217,7 +217,7 @@ class PostReportReason(models.TextChoices):
     OTHER = "other", "Something else"
 
 
-class PostReport(models.Model):
+class PostReport(Report):
     """A member asks the moderators to look at a forum post."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
@@ -225,21 +225,8 @@ class PostReport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_reports"
     )
     reason = models.CharField(max_length=12, choices=PostReportReason)
-    details = models.TextField(max_length=1000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
-    objects = ReportQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(Report.Meta):
         constraints = [
             # A member reports a post once; reporting it again updates that report.
             models.UniqueConstraint(fields=["post", "reporter"], name="postreport_one_per_member"),
@@ -250,10 +237,6 @@ class PostReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.post}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None
 
 
 class ThreadVisit(models.Model):

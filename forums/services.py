@@ -369,7 +369,7 @@ def set_posts_hidden(*, posts: Iterable[Post], hidden: bool, moderator: User | N
     board_ids = set(locked.values_list("board_id", flat=True))
     changed = Post.objects.filter(pk__in=pks).exclude(is_hidden=hidden).update(is_hidden=hidden)
     if hidden:
-        resolve_post_reports(reports=PostReport.objects.filter(post__in=pks), moderator=moderator)
+        PostReport.objects.filter(post__in=pks).resolve(moderator=moderator)
     for thread_id in thread_ids:
         _recount_thread(thread_id)
     _recount_boards(board_ids)
@@ -407,8 +407,3 @@ def report_post(*, post: Post, reporter: User, reason: PostReportReason, details
     if post.author_id == reporter.pk:
         raise PermissionDenied("Members cannot report their own posts.")
     return PostReport.objects.file(post=post, reporter=reporter, reason=reason, details=details)
-
-
-def resolve_post_reports(*, reports: QuerySet[PostReport], moderator: User | None) -> int:
-    """Mark open reports as dealt with; returns how many were open."""
-    return reports.resolve(moderator=moderator)

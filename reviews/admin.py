@@ -8,7 +8,6 @@ from .models import AudienceReview, Critic, CriticReview, Publication, ReviewRep
 from .services import (
     delete_critic_reviews,
     refresh_scores_of,
-    resolve_review_reports,
     save_critic_review,
     set_audience_reviews_hidden,
     sync_critic_review_marks,
@@ -154,10 +153,49 @@ class OpenFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.register(ReviewReport)
-class ReviewReportAdmin(admin.ModelAdmin):
-    """The moderators' queue of reported audience reviews, open ones first."""
+class ReportAdmin(admin.ModelAdmin):
+    """A moderators' queue of reports, open ones first; a subclass names what is reported
+    (`reported`, a field of the report) and adds the actions on it."""
 
+    reported = ""
+    list_display_links = ("created_at",)
+    list_filter = (OpenFilter, "reason")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ("reporter", "reason", "details", "created_at", "resolved_at", "resolved_by")
+        return (self.reported, *fields)
+
+    def get_search_fields(self, request):
+        return ("details", f"{self.reported}__body", "reporter__username")
+
+    def get_ordering(self, request):
+        return [F("resolved_at").desc(nulls_first=True), "-created_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    @admin.display(description="details")
+    def details_excerpt(self, obj) -> str:
+        return Truncator(obj.details).chars(120)
+
+    @admin.display(description="open", boolean=True)
+    def is_open(self, obj) -> bool:
+        return obj.is_open
+
+    @admin.action(
+        description="Resolve the selected reports (leave what they report)",
+        permissions=["change"],
+    )
+    def dismiss_reports(self, request, queryset) -> None:
+        count = queryset.resolve(moderator=request.user)
+        self.message_user(request, f"Resolved {count} report(s).", messages.SUCCESS)
+
+
+@admin.register(ReviewReport)
+class ReviewReportAdmin(ReportAdmin):
+    """The moderators' queue of reported audience reviews."""
+
+    reported = "review"
     list_display = (
         "created_at",
         "reason",
@@ -168,30 +206,8 @@ class ReviewReportAdmin(admin.ModelAdmin):
         "review_hidden",
         "is_open",
     )
-    list_display_links = ("created_at",)
-    list_filter = (OpenFilter, "reason")
     list_select_related = ("review__film", "review__user", "reporter")
-    search_fields = ("details", "review__body", "review__user__username", "reporter__username")
-    readonly_fields = (
-        "review",
-        "reporter",
-        "reason",
-        "details",
-        "created_at",
-        "resolved_at",
-        "resolved_by",
-    )
     actions = ("hide_reported_reviews", "restore_reported_reviews", "dismiss_reports")
-
-    def get_ordering(self, request):
-        return [F("resolved_at").desc(nulls_first=True), "-created_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    @admin.display(description="details")
-    def details_excerpt(self, obj: ReviewReport) -> str:
-        return Truncator(obj.details).chars(120)
 
     @admin.display(description="review")
     def reported_review(self, obj: ReviewReport) -> str:
@@ -209,10 +225,6 @@ class ReviewReportAdmin(admin.ModelAdmin):
     def review_hidden(self, obj: ReviewReport) -> bool:
         return obj.review.is_hidden
 
-    @admin.display(description="open", boolean=True)
-    def is_open(self, obj: ReviewReport) -> bool:
-        return obj.is_open
-
     @admin.action(
         description="Hide the reported reviews (settles their reports)", permissions=["change"]
     )
@@ -226,10 +238,3 @@ class ReviewReportAdmin(admin.ModelAdmin):
         reviews = AudienceReview.objects.filter(pk__in=queryset.values("review"))
         set_audience_reviews_hidden(reviews=reviews, hidden=False)
         self.message_user(request, f"Restored {len(reviews)} review(s).", messages.SUCCESS)
-
-    @admin.action(
-        description="Dismiss the selected reports (leave the reviews)", permissions=["change"]
-    )
-    def dismiss_reports(self, request, queryset) -> None:
-        count = resolve_review_reports(reports=queryset, moderator=request.user)
-        self.message_user(request, f"Dismissed {count} report(s).", messages.SUCCESS)

@@ -264,14 +264,10 @@ class ReportQuerySet(models.QuerySet):
         return self.open().update(resolved_at=timezone.now(), resolved_by=moderator)
 
 
-class ReviewReport(models.Model):
-    """A member asks the moderators to look at an audience review."""
+class Report(models.Model):
+    """What every report for the moderators has; each kind adds what it reports, who
+    reported it and the reasons to choose from."""
 
-    review = models.ForeignKey(AudienceReview, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_reports"
-    )
-    reason = models.CharField(max_length=12, choices=ReportReason)
     details = models.TextField(max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -286,7 +282,24 @@ class ReviewReport(models.Model):
     objects = ReportQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+
+class ReviewReport(Report):
+    """A member asks the moderators to look at an audience review."""
+
+    review = models.ForeignKey(AudienceReview, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_reports"
+    )
+    reason = models.CharField(max_length=12, choices=ReportReason)
+
+    class Meta(Report.Meta):
         constraints = [
             # A member reports a review once; reporting it again updates that report.
             models.UniqueConstraint(
@@ -299,7 +312,3 @@ class ReviewReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.review}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None

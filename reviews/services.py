@@ -155,9 +155,7 @@ def set_audience_reviews_hidden(
     _lock_films(film_ids)
     AudienceReview.objects.filter(pk__in=pks).update(is_hidden=hidden)
     if hidden:
-        resolve_review_reports(
-            reports=ReviewReport.objects.filter(review__in=pks), moderator=moderator
-        )
+        ReviewReport.objects.filter(review__in=pks).resolve(moderator=moderator)
     refresh_scores_of(film_ids=film_ids)
 
 
@@ -204,11 +202,6 @@ def report_audience_review(
     return ReviewReport.objects.file(
         review=review, reporter=reporter, reason=reason, details=details
     )
-
-
-def resolve_review_reports(*, reports: QuerySet[ReviewReport], moderator: User | None) -> int:
-    """Mark open reports as dealt with; returns how many were open."""
-    return reports.resolve(moderator=moderator)
 
 
 def sync_helpful_counts(*, reviews: QuerySet[AudienceReview] | None = None) -> int:

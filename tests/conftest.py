@@ -3,8 +3,17 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import MemberFactory
+
+# Property tests write to the database: no per-example deadline, no slowness complaint, and no
+# example files left in the checkout.
+hypothesis_settings.register_profile(
+    "site", deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("site")
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forums import services
@@ -49,12 +49,7 @@ def _apply(action: str, member, which: int, boards: list[Board], moderator) -> N
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=40,
-    deadline=None,
-    database=None,  # no example files left in the checkout
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(max_examples=40)
 @given(steps=steps)
 def test_counters_stay_exact_after_any_sequence_of_posts_edits_hides_and_moves(steps):
     with transaction.atomic():

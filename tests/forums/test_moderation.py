@@ -244,7 +244,7 @@ def test_members_cannot_report_their_own_or_a_hidden_post(client, thread, reply,
 def test_reporting_the_same_post_again_updates_the_report(thread, reply):
     reporter = MemberFactory()
     services.report_post(post=reply, reporter=reporter, reason="spam", details="")
-    services.resolve_post_reports(reports=PostReport.objects.all(), moderator=None)
+    PostReport.objects.all().resolve(moderator=None)
     services.report_post(post=reply, reporter=reporter, reason="spam", details="Again")
     assert not PostReport.objects.get().is_open  # the same reason does not reopen it
     services.report_post(post=reply, reporter=reporter, reason="abuse", details="")

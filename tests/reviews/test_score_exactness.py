@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.db import transaction
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from films.models import HALF_STARS, Film
@@ -32,12 +32,7 @@ steps = st.lists(
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=40,
-    deadline=None,
-    database=None,  # no example files left in the checkout
-    suppress_health_check=[HealthCheck.too_slow],
-)
+@settings(max_examples=40)
 @given(steps=steps)
 def test_stored_scores_stay_exact_after_any_sequence_of_changes(steps):
     # Each example runs in its own transaction, rolled back, so examples don't see each other.
