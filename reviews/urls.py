@@ -1,11 +1,14 @@
 from django.urls import path
 
 from . import views
+from .feeds import FilmCriticReviewsFeed, LatestCriticReviewsFeed
 
 app_name = "reviews"
 
 urlpatterns = [
+    path("feeds/reviews/", LatestCriticReviewsFeed(), name="feed"),
     path("films/<slug:slug>/reviews/", views.film_critic_reviews, name="film_critic_reviews"),
+    path("films/<slug:slug>/reviews/feed/", FilmCriticReviewsFeed(), name="film_feed"),
     path(
         "films/<slug:slug>/audience-reviews/",
         views.film_audience_reviews,

@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Its templates only: without the sites framework, sitemaps take the host from the request.
+    "django.contrib.sitemaps",
+    # Search's trigram lookups; harmless on SQLite, where search is a substring match.
+    "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",

@@ -1,15 +1,45 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 
+from films.sitemaps import FilmSitemap, PersonSitemap, StaticViewSitemap
 from films.views import home
+from forums.sitemaps import BoardSitemap, ThreadSitemap
+from news.sitemaps import ArticleSitemap
+from reviews.sitemaps import CriticSitemap, PublicationSitemap
 
-from .views import healthz
+from .views import healthz, robots_txt
+
+# The sections of the sitemap index, each at /sitemap-<section>.xml.
+SITEMAPS = {
+    "pages": StaticViewSitemap,
+    "films": FilmSitemap,
+    "people": PersonSitemap,
+    "critics": CriticSitemap,
+    "publications": PublicationSitemap,
+    "news": ArticleSitemap,
+    "boards": BoardSitemap,
+    "threads": ThreadSitemap,
+}
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemaps_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemaps_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("", include("films.urls")),
     path("", include("reviews.urls")),
     path("", include("forums.urls")),
