@@ -945,6 +945,75 @@ class _Builder:
         ]
 
 
+# Score history -----------------------------------------------------------------------------
+
+HISTORY_DAYS = 75
+# The share of a film's reviews and ratings already in on the first back-filled day.
+HISTORY_START_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class DemoDayCounts:
+    """How many classified reviews and ratings a demo film had on one back-filled day."""
+
+    day: date
+    critic_classified: int
+    critic_fresh: int
+    audience_ratings: int
+    audience_liked: int
+
+
+def count_history(
+    *,
+    slug: str,
+    today: date,
+    release_date: date | None,
+    critic_classified: int,
+    critic_fresh: int,
+    audience_ratings: int,
+    audience_liked: int,
+) -> list[DemoDayCounts]:
+    """The days before `today` of a made-up history that ends at a film's final counts.
+
+    The reviews and ratings arrive in a shuffled order, many early and then fewer each day, so
+    the scores wander at first and settle on the film's own; nothing starts before its release.
+    The same film and day always give the same history.
+    """
+    first = today - timedelta(days=HISTORY_DAYS)
+    if release_date is not None:
+        first = max(first, release_date)
+    days = (today - first).days
+    if days <= 0 or not (critic_classified or audience_ratings):
+        return []
+    # A string seed is hashed the same way in every process, unlike hash(slug).
+    rng = random.Random(f"{SEED}-{slug}")
+    critics = _arrival_order(rng, hits=critic_fresh, total=critic_classified)
+    audience = _arrival_order(rng, hits=audience_liked, total=audience_ratings)
+    history = []
+    for n in range(days):
+        # Up to 1.0 on the last day, yesterday, so today's real record carries straight on.
+        progress = (n + 1) / days
+        share = 1 - (1 - HISTORY_START_SHARE) * (1 - progress) ** 2
+        reviews, ratings = round(critic_classified * share), round(audience_ratings * share)
+        history.append(
+            DemoDayCounts(
+                day=first + timedelta(days=n),
+                critic_classified=reviews,
+                critic_fresh=sum(critics[:reviews]),
+                audience_ratings=ratings,
+                audience_liked=sum(audience[:ratings]),
+            )
+        )
+    return history
+
+
+def _arrival_order(rng: random.Random, *, hits: int, total: int) -> list[int]:
+    """`total` arrivals, `hits` of them 1 (fresh, liked), in a random order."""
+    order = [1] * hits + [0] * (total - hits)
+    rng.shuffle(order)
+    return order
+
+
 # Drawing -----------------------------------------------------------------------------------
 
 

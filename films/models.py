@@ -3,8 +3,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .slugs import AutoSlugMixin
 
@@ -39,7 +41,7 @@ class FilmQuerySet(models.QuerySet):
         """Everything the film page shows to `viewer`, in a fixed number of queries."""
         from forums.models import MOVIE_FORUM_SLUG, Thread
         from news.models import Article
-        from reviews.models import AudienceReview, CriticReview
+        from reviews.models import AudienceReview, CriticReview, ScoreRecord
 
         critic_reviews = CriticReview.objects.published().for_listing()
         audience_reviews = AudienceReview.objects.visible().for_listing(viewer=viewer)
@@ -50,14 +52,12 @@ class FilmQuerySet(models.QuerySet):
         return self.prefetch_related(
             "genres",
             models.Prefetch(
-                "credits",
-                queryset=Credit.objects.crew().select_related("person"),
-                to_attr="crew_credits",
+                "score_records", queryset=ScoreRecord.objects.for_chart(), to_attr="score_history"
             ),
             models.Prefetch(
                 "credits",
-                queryset=Credit.objects.cast().select_related("person")[:FILM_PAGE_CAST],
-                to_attr="cast_credits",
+                queryset=Credit.objects.first_of_each_role(FILM_PAGE_CAST).select_related("person"),
+                to_attr="page_credits",
             ),
             models.Prefetch(
                 "photos", queryset=Photo.objects.all()[:FILM_PAGE_PHOTOS], to_attr="preview_photos"
@@ -81,9 +81,18 @@ class FilmQuerySet(models.QuerySet):
             ),
             models.Prefetch(
                 "articles",
-                queryset=Article.objects.published()[:FILM_PAGE_ARTICLES],
+                queryset=Article.objects.published().defer("body", "body_html")[
+                    :FILM_PAGE_ARTICLES
+                ],
                 to_attr="preview_articles",
             ),
+        )
+
+    def acclaimed(self) -> "FilmQuerySet":
+        """Films with the Acclaimed badge: see `Film.is_acclaimed`."""
+        return self.filter(
+            Q(acclaimed_override=AcclaimedOverride.ON)
+            | Q(acclaimed_override=AcclaimedOverride.AUTO, acclaimed_earned=True)
         )
 
     def for_cards(self) -> "FilmQuerySet":
@@ -274,6 +283,16 @@ class Film(AutoSlugMixin, models.Model):
             for stars, count in reversed(list(zip(HALF_STARS, counts, strict=False)))
         ]
 
+    @cached_property
+    def cast_credits(self) -> list["Credit"]:
+        """The film page's cast (needs `for_detail`)."""
+        return [c for c in self.page_credits if c.role == Credit.Role.CAST]
+
+    @cached_property
+    def crew_credits(self) -> list["Credit"]:
+        """The film page's crew (needs `for_detail`)."""
+        return [c for c in self.page_credits if c.role != Credit.Role.CAST]
+
     @property
     def directors(self) -> list["Credit"]:
         return [c for c in self.crew_credits if c.role == Credit.Role.DIRECTOR]
@@ -320,6 +339,20 @@ class Person(AutoSlugMixin, models.Model):
 
 
 class CreditQuerySet(models.QuerySet):
+    def first_of_each_role(self, count: int) -> "CreditQuerySet":
+        """Each film's first `count` credits in each role (cast, director, ...), in one query."""
+        return (
+            self.alias(
+                role_rank=models.Window(
+                    RowNumber(),
+                    partition_by=[models.F("film_id"), models.F("role")],
+                    order_by=[models.F("order").asc(), models.F("pk").asc()],
+                )
+            )
+            .filter(role_rank__lte=count)
+            .order_by("role", "order", "pk")
+        )
+
     def cast(self) -> "CreditQuerySet":
         return self.filter(role=Credit.Role.CAST).order_by("order", "pk")
 

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -312,3 +313,47 @@ class ReviewReport(Report):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.review}"
+
+
+# The film page charts this many days of a film's score history.
+SCORE_HISTORY_DAYS = 365
+
+
+class ScoreRecordQuerySet(models.QuerySet):
+    def for_chart(self) -> "ScoreRecordQuerySet":
+        """The days the film page's Score History chart draws, oldest first."""
+        since = timezone.localdate() - timedelta(days=SCORE_HISTORY_DAYS - 1)
+        return self.filter(day__gte=since).order_by("day")
+
+
+class ScoreRecord(models.Model):
+    """A film's scores as they stood on one day, written by `record_scores` for the history
+    chart. Copied from the film's stored fields, so a record never needs the reviews."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="score_records")
+    day = models.DateField()
+    critics_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    audience_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    critic_classified_count = models.PositiveIntegerField(default=0)
+    audience_rating_count = models.PositiveIntegerField(default=0)
+
+    objects = ScoreRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            # One record a film and day: the upsert in record_scores targets this, and its index
+            # is the one the film page's prefetch (film, day range) reads.
+            models.UniqueConstraint(fields=["film", "day"], name="scorerecord_one_per_film_day"),
+            models.CheckConstraint(
+                condition=Q(critics_score__isnull=True) | Q(critics_score__lte=100),
+                name="scorerecord_critics_score_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(audience_score__isnull=True) | Q(audience_score__lte=100),
+                name="scorerecord_audience_score_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.film} on {self.day:%Y-%m-%d}"

@@ -2,18 +2,21 @@
 
 Pages read the stored fields; only the functions here aggregate over reviews, and they run in
 the same transaction as the review change that calls them (and in `recompute_scores`).
+`record_scores` copies the stored scores, once a day, into each film's score history.
 """
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from films.models import HALF_STARS, Film, empty_histogram
 
-from .models import CLASSIFIED, AudienceReview, CriticReview, Sentiment
+from .models import CLASSIFIED, AudienceReview, CriticReview, ScoreRecord, Sentiment
 
 
 def percent(part: int, whole: int) -> int:
@@ -152,3 +155,48 @@ def refresh_film_scores(*, film: Film) -> Film:
     for name, value in asdict(scores).items():
         setattr(film, name, value)
     return film
+
+
+# What a day's ScoreRecord copies from the film; the names are the same on both models.
+RECORDED_FIELDS = [
+    "critics_score",
+    "audience_score",
+    "critic_classified_count",
+    "audience_rating_count",
+]
+RECORD_BATCH_SIZE = 1000
+
+
+def record_scores(
+    *,
+    day: date,
+    films: QuerySet[Film] | None = None,
+    batch_size: int = RECORD_BATCH_SIZE,
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Record each film's stored scores (of every film, or of `films`) as its record for `day`.
+
+    An upsert on (film, day), so running it again the same day leaves one record a film, with
+    the scores as they are now. Films are read in pages by primary key, so memory stays flat
+    however many there are; `progress` is called with the count done after each page.
+    Returns how many films were recorded.
+    """
+    films = (Film.objects.all() if films is None else films).order_by("pk")
+    recorded, last_pk = 0, 0
+    while True:
+        rows = list(films.filter(pk__gt=last_pk).values("pk", *RECORDED_FIELDS)[:batch_size])
+        if not rows:
+            return recorded
+        ScoreRecord.objects.bulk_create(
+            [
+                ScoreRecord(film_id=row["pk"], day=day, **{f: row[f] for f in RECORDED_FIELDS})
+                for row in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["film", "day"],
+            update_fields=RECORDED_FIELDS,
+        )
+        recorded += len(rows)
+        last_pk = rows[-1]["pk"]
+        if progress is not None:
+            progress(recorded)

@@ -3,6 +3,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -10,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 from django.utils.text import slugify
 
 from films import demo
@@ -17,7 +19,15 @@ from films.models import Credit, Film, Genre, Person, Photo
 from forums.models import MOVIE_FORUM_SLUG, Board, Post, Thread, ThreadVisit
 from forums.services import synchronize_threads
 from news.models import Article
-from reviews.models import AudienceReview, Critic, CriticReview, HelpfulVote, Publication
+from reviews.models import (
+    AudienceReview,
+    Critic,
+    CriticReview,
+    HelpfulVote,
+    Publication,
+    ScoreRecord,
+)
+from reviews.scores import percent, record_scores
 from reviews.services import refresh_scores_of, sync_helpful_counts
 from reviewsite.markup import render_markdown
 
@@ -48,6 +58,7 @@ class Command(BaseCommand):
             films = self.load_catalogue(catalogue)
             self.step("Refreshing scores")
             refresh_scores_of(film_ids=[seed_film.pk, *(f.pk for f in films.values())])
+            self.load_score_history(catalogue, films, seed_film)
             self.load_forum(catalogue, films)
             self.load_news(catalogue, films)
         self.report(catalogue, films, seed_film, time.monotonic() - started)
@@ -318,6 +329,60 @@ class Command(BaseCommand):
         sync_rows(HelpfulVote.objects.filter(review_id__in=pks), ("review_id", "user_id"), rows)
         sync_helpful_counts(reviews=AudienceReview.objects.filter(pk__in=pks))
 
+    # Score history -----------------------------------------------------------------------
+
+    def load_score_history(
+        self, catalogue: demo.Catalogue, films: dict[str, Film], seed_film: Film
+    ) -> None:
+        """Back-fill the catalogue films' daily score records, then record today's for them
+        and the seed film, so the Score History charts show movement from the first run.
+
+        The history ends today, not at the demo's fixed date, so the daily `record_scores` runs
+        carry it on. Days already recorded are left alone: a re-run, even days later, only
+        fills days that have no record yet and never rewrites one.
+        """
+        self.step("Recording score history")
+        today = timezone.localdate()
+        film_pks = [film.pk for film in films.values()]
+        stored = Film.objects.in_bulk(film_pks)  # with the scores just refreshed
+        recorded = set(
+            ScoreRecord.objects.filter(film_id__in=film_pks).values_list("film_id", "day")
+        )
+        # As compute_film_scores applies them: a threshold of 0 still needs one review.
+        min_reviews = max(settings.SCORES_MIN_CRITIC_REVIEWS, 1)
+        min_ratings = max(settings.SCORES_MIN_AUDIENCE_RATINGS, 1)
+        new = []
+        for f in catalogue.films:
+            film = stored[films[f.slug].pk]
+            history = demo.count_history(
+                slug=f.slug,
+                today=today,
+                release_date=film.release_date,
+                critic_classified=film.critic_classified_count,
+                critic_fresh=film.critic_fresh_count,
+                audience_ratings=film.audience_rating_count,
+                audience_liked=film.audience_liked_count,
+            )
+            new += [
+                ScoreRecord(
+                    film_id=film.pk,
+                    day=counts.day,
+                    critics_score=percent(counts.critic_fresh, counts.critic_classified)
+                    if counts.critic_classified >= min_reviews
+                    else None,
+                    audience_score=percent(counts.audience_liked, counts.audience_ratings)
+                    if counts.audience_ratings >= min_ratings
+                    else None,
+                    critic_classified_count=counts.critic_classified,
+                    audience_rating_count=counts.audience_ratings,
+                )
+                for counts in history
+                if (film.pk, counts.day) not in recorded
+            ]
+        ScoreRecord.objects.bulk_create(new, batch_size=500)
+        # The seed film gets today's record only: its past scores are facts we do not have.
+        record_scores(day=today, films=Film.objects.filter(pk__in=[seed_film.pk, *film_pks]))
+
     # Forum and news ----------------------------------------------------------------------
 
     def load_forum(self, catalogue: demo.Catalogue, films: dict[str, Film]) -> None:
@@ -425,6 +490,7 @@ class Command(BaseCommand):
             ("forum threads", Thread),
             ("forum posts", Post),
             ("news articles", Article),
+            ("score history days", ScoreRecord),
         ]
         out.write("In the database now:")
         for label, model in counts:
