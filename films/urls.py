@@ -11,4 +11,5 @@ urlpatterns = [
     path("films/<slug:slug>/photos/", views.film_photos, name="photos"),
     path("people/<slug:slug>/", views.person_detail, name="person"),
     path("search/", views.search, name="search"),
+    path("search/suggest/", views.search_suggest, name="search_suggest"),
 ]

@@ -1,47 +1,103 @@
 from django.core.paginator import Paginator
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Count, F
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from forums.models import Thread
+from news.models import Article
 from reviews.forms import AudienceReviewForm
-from reviews.models import AudienceReview, Critic, CriticReview
+from reviews.models import AudienceReview, CriticReview
 
+from .forms import SORTS, BrowseForm
 from .jsonld import film_json_ld
-from .models import FILM_PAGE_CAST_SHOWN, Credit, Film, Person
+from .models import FILM_PAGE_CAST_SHOWN, Credit, Film, Genre, Person
+from .search import normalize_query, search_critics, search_films, search_people
 
 FILMS_PER_PAGE = 24
 HOME_FILMS = 6
+HOME_REVIEWS = 6
+HOME_THREADS = 6
+HOME_ARTICLES = 4
 PHOTOS_PER_PAGE = 24
-SEARCH_RESULTS = 20
+SEARCH_PREVIEW = 8
+SEARCH_PER_PAGE = 24
+SUGGESTIONS = 8
+SUGGEST_MIN_LENGTH = 2
+SEARCHES = {
+    "films": ("Films", search_films),
+    "people": (
+        "People",
+        lambda query: search_people(query).annotate(
+            film_count=Count("credits__film", distinct=True)
+        ),
+    ),
+    "critics": ("Critics", lambda query: search_critics(query).prefetch_related("publications")),
+}
+# A person's filmography: sort parameter -> (label, ordering). Unscored films sort last.
+FILMOGRAPHY_SORTS = {
+    "-year": ("Newest", [F("film__year").desc(nulls_last=True)]),
+    "year": ("Oldest", [F("film__year").asc(nulls_last=True)]),
+    "critics": ("Critics Score", [F("film__critics_score").desc(nulls_last=True)]),
+    "audience": ("Audience Score", [F("film__audience_score").desc(nulls_last=True)]),
+}
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     films = Film.objects.for_cards()
+    today = timezone.localdate()
     return render(
         request,
         "films/home.html",
         {
-            "recent_films": films.filter(release_date__lte=timezone.localdate()).order_by(
-                "-release_date", "pk"
+            "recent_films": films.filter(release_date__lte=today).order_by("-release_date", "pk")[
+                :HOME_FILMS
+            ],
+            "best_by_critics": films.filter(critics_score__isnull=False).order_by(
+                *SORTS["critics"][1]
             )[:HOME_FILMS],
-            "best_reviewed": films.filter(critics_score__isnull=False).order_by(
-                "-critics_score", "-critic_classified_count", "pk"
+            "best_by_audience": films.filter(audience_score__isnull=False).order_by(
+                *SORTS["audience"][1]
             )[:HOME_FILMS],
             "latest_critic_reviews": CriticReview.objects.published()
             .for_listing()
-            .select_related("film")[:6],
+            .select_related("film")[:HOME_REVIEWS],
+            "latest_audience_reviews": AudienceReview.objects.visible()
+            .filter(has_spoilers=False)
+            .exclude(body="")
+            .exclude(body__contains="||")
+            .for_listing()
+            .select_related("film")[:HOME_REVIEWS],
+            "active_threads": Thread.objects.visible()
+            .select_related("board", "film")
+            .order_by("-last_posted_at", "-pk")[:HOME_THREADS],
+            "latest_articles": Article.objects.published().defer("body", "body_html")[
+                :HOME_ARTICLES
+            ],
         },
     )
 
 
 @require_GET
 def film_list(request: HttpRequest) -> HttpResponse:
-    paginator = Paginator(Film.objects.for_cards().order_by("title", "year", "pk"), FILMS_PER_PAGE)
+    form = BrowseForm(request.GET, genres=list(Genre.objects.all()))
+    # One address per list of films: empty, invalid and default parameters are dropped, so a
+    # shared link is short and a search engine sees each list once.
+    page_number = request.GET.get("page", "").lstrip("0")
+    if not (page_number.isascii() and page_number.isdigit()) or page_number == "1":
+        page_number = ""
+    query = "&".join(
+        part for part in (form.canonical_query(), page_number and f"page={page_number}") if part
+    )
+    if query != request.META.get("QUERY_STRING", ""):
+        return redirect(f"{request.path}?{query}" if query else request.path)
+    paginator = Paginator(form.apply(Film.objects.for_cards()), FILMS_PER_PAGE)
     return render(
-        request, "films/film_list.html", {"page": paginator.get_page(request.GET.get("page"))}
+        request,
+        "films/film_list.html",
+        {"form": form, "page": paginator.get_page(page_number)},
     )
 
 
@@ -103,24 +159,82 @@ def film_photos(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person, slug=slug)
+    sort = request.GET.get("sort", "")
+    if sort not in FILMOGRAPHY_SORTS:
+        sort = "-year"
     credits = (
         Credit.objects.filter(person=person)
         .select_related("film")
-        .order_by("-film__year", "film__title", "order")
+        .order_by(*FILMOGRAPHY_SORTS[sort][1], "film__title", "film_id", "role", "order")
     )
-    return render(request, "films/person_detail.html", {"person": person, "credits": credits})
+    return render(
+        request,
+        "films/person_detail.html",
+        {
+            "person": person,
+            "credits": credits,
+            "sort": sort,
+            "filmography_sorts": [
+                (value, label) for value, (label, _) in FILMOGRAPHY_SORTS.items()
+            ],
+        },
+    )
 
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
-    results = {}
+    query = normalize_query(request.GET.get("q", ""))
+    kind = request.GET.get("type", "")
+    if kind not in SEARCHES:
+        kind = ""
+    groups, page = [], None
     if query:
-        results = {
-            "films": Film.objects.for_cards().filter(title__icontains=query)[:SEARCH_RESULTS],
-            "people": Person.objects.filter(name__icontains=query)[:SEARCH_RESULTS],
-            "critics": Critic.objects.filter(
-                Q(name__icontains=query) | Q(publications__name__icontains=query)
-            ).distinct()[:SEARCH_RESULTS],
+        for name, (label, find) in SEARCHES.items():
+            found = find(query)
+            groups.append(
+                {
+                    "name": name,
+                    "label": label,
+                    "count": found.count(),
+                    "results": found[:SEARCH_PREVIEW] if not kind else None,
+                }
+            )
+        if kind:
+            page = Paginator(SEARCHES[kind][1](query), SEARCH_PER_PAGE).get_page(
+                request.GET.get("page")
+            )
+    return render(
+        request,
+        "films/search.html",
+        {
+            "query": query,
+            "kind": kind,
+            "groups": groups,
+            "total": sum(group["count"] for group in groups),
+            "page": page,
+        },
+    )
+
+
+@require_GET
+def search_suggest(request: HttpRequest) -> JsonResponse:
+    """Films for the header's search box as someone types; the search page works without it."""
+    query = normalize_query(request.GET.get("q", ""))
+    films = search_films(query)[:SUGGESTIONS] if len(query) >= SUGGEST_MIN_LENGTH else []
+    response = JsonResponse(
+        {
+            "query": query,
+            "films": [
+                {
+                    "title": film.title,
+                    "year": film.year,
+                    "url": film.get_absolute_url(),
+                    "critics_score": film.critics_score,
+                    "audience_score": film.audience_score,
+                }
+                for film in films
+            ],
         }
-    return render(request, "films/search.html", {"query": query, "results": results})
+    )
+    response["Cache-Control"] = "public, max-age=60"
+    return response

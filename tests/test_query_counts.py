@@ -4,14 +4,18 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from films.models import Genre
 from forums.models import Board
 from tests.factories import (
     ArticleFactory,
     AudienceReviewFactory,
+    CreditFactory,
     CriticFactory,
     CriticReviewFactory,
     FilmFactory,
+    GenreFactory,
     MemberFactory,
+    PersonFactory,
     PhotoFactory,
     PostFactory,
     PublicationFactory,
@@ -72,18 +76,44 @@ def photos(n: int) -> str:
 
 def news(n: int) -> str:
     for _ in range(n):
-        ArticleFactory(author=MemberFactory())
+        ArticleFactory(author=MemberFactory(), films=[FilmFactory()])
     return "/news/"
+
+
+def article(n: int) -> str:
+    films = [FilmFactory() for _ in range(n)]
+    for film in films:
+        ArticleFactory(films=[film])
+    return ArticleFactory(films=films).get_absolute_url()
 
 
 def home(n: int) -> str:
     for _ in range(n):
-        CriticReviewFactory(
-            film=FilmFactory(release_date="2020-01-01"),
-            critic=CriticFactory(),
-            publication=PublicationFactory(),
+        film = FilmFactory(
+            release_date="2020-01-01",
+            critics_score=80,
+            audience_score=70,
+            genres=[GenreFactory()],
         )
+        CriticReviewFactory(film=film, critic=CriticFactory(), publication=PublicationFactory())
+        AudienceReviewFactory(film=film)
+        ThreadFactory(film=film, last_poster=MemberFactory())
+        ArticleFactory(author=MemberFactory(), films=[film])
     return "/"
+
+
+def browse(n: int) -> str:
+    drama, _ = Genre.objects.get_or_create(name="Drama", slug="drama")
+    for _ in range(n):
+        FilmFactory(genres=[drama, GenreFactory()], year=1995)
+    return "/films/?genre=drama&decade=1990&sort=critics"
+
+
+def person(n: int) -> str:
+    someone = PersonFactory()
+    for _ in range(n):
+        CreditFactory(person=someone, film=FilmFactory(critics_score=50))
+    return f"{someone.get_absolute_url()}?sort=critics"
 
 
 def search(n: int) -> str:
@@ -110,7 +140,10 @@ def forum_index(n: int) -> str:
         discussion,
         photos,
         news,
+        article,
         home,
+        browse,
+        person,
         search,
         forum_index,
     ],

@@ -21,6 +21,17 @@ def with_spoilers(text: str) -> SafeString:
 
 
 @register.filter
+def excerpt(text: str, length: int = 300) -> str:
+    """The start of a review, cut at a word, never in the middle of an inline spoiler."""
+    if len(text) <= length:
+        return text
+    cut = text[:length].rsplit(None, 1)[0]
+    if cut.count("||") % 2:
+        cut = cut[: cut.rindex("||")]
+    return f"{cut.rstrip()}…"
+
+
+@register.filter
 def star_label(rating) -> str:
     """Decimal("3.5") -> "3.5 stars"; Decimal("1.0") -> "1 star"."""
     value = f"{float(rating):g}"

@@ -1,18 +1,23 @@
 """The pages around the film page: home, browse, cast, photos, people, search."""
 
+import re
+
 import pytest
 
 from films.models import Credit
 from reviews.scores import refresh_film_scores
 from tests.factories import (
+    ArticleFactory,
     AudienceReviewFactory,
     CreditFactory,
     CriticFactory,
     CriticReviewFactory,
     FilmFactory,
+    MemberFactory,
     PersonFactory,
     PhotoFactory,
     PublicationFactory,
+    ThreadFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +34,47 @@ def test_home_shows_recent_and_best_reviewed_films_and_latest_reviews(client):
     assert "Luminous." in html
 
 
+def test_home_has_every_section_and_each_links_on(client):
+    film = FilmFactory(title="Night Ferry", release_date="2024-05-01")
+    FilmFactory(title="Coming Soon", release_date="2999-01-01")
+    FilmFactory(title="Crowd Pleaser", audience_score=88, audience_rating_count=40)
+    AudienceReviewFactory(film=film, body="Loved the ending.")
+    AudienceReviewFactory(film=film, body="The captain dies.", has_spoilers=True)
+    AudienceReviewFactory(film=film, body="Hidden words.", is_hidden=True)
+    ThreadFactory(title="Ferry talk", film=film, last_poster=MemberFactory())
+    ThreadFactory(title="Secret thread", is_hidden=True)
+    ArticleFactory(title="Ferries at the festival", lead="A wet week.")
+    ArticleFactory(title="Draft piece", published_at=None)
+    html = client.get("/").content.decode()
+    for heading in [
+        "In theaters and recent releases",
+        "Best reviewed by critics",
+        "Audience favorites",
+        "Latest critic reviews",
+        "Latest audience reviews",
+        "Active discussions",
+        "Latest news",
+    ]:
+        assert f">{heading}</h2>" in html
+    assert "Night Ferry" in html and "Coming Soon" not in html
+    assert "Crowd Pleaser" in html and "88%" in html
+    assert "Loved the ending." in html
+    assert "The captain dies." not in html and "Hidden words." not in html
+    assert "Ferry talk" in html and "Secret thread" not in html
+    assert "Ferries at the festival" in html and "A wet week." in html
+    assert "Draft piece" not in html
+    for link in [
+        'href="/films/"',
+        'href="/films/?sort=critics"',
+        'href="/films/?sort=audience"',
+        'href="/films/?sort=reviews"',
+        'href="/critics/"',
+        'href="/forums/"',
+        'href="/news/"',
+    ]:
+        assert link in html
+
+
 def test_browse_lists_films_paginated_and_survives_bad_pages(client):
     for i in range(30):
         FilmFactory(title=f"Film {i:02d}")
@@ -37,7 +83,7 @@ def test_browse_lists_films_paginated_and_survives_bad_pages(client):
     assert "Film 29" not in first
     assert "Film 29" in client.get("/films/?page=2").content.decode()
     for bad in ["abc", "-1", "0", "99999", "1.5"]:
-        assert client.get(f"/films/?page={bad}").status_code == 200
+        assert client.get(f"/films/?page={bad}", follow=True).status_code == 200
 
 
 def test_browse_queries_do_not_grow_with_films(page_queries):
@@ -94,6 +140,33 @@ def test_person_page_shows_filmography_with_scores(client):
     assert "Night Ferry" in html
     assert "Captain" in html
     assert "100%" in html
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("", ["Newer", "Older", "Undated"]),
+        ("-year", ["Newer", "Older", "Undated"]),
+        ("year", ["Older", "Newer", "Undated"]),
+        ("critics", ["Older", "Newer", "Undated"]),
+        ("audience", ["Newer", "Older", "Undated"]),
+        ("nonsense", ["Newer", "Older", "Undated"]),
+    ],
+)
+def test_person_filmography_sorts_by_year_and_by_score(client, sort, expected):
+    person = PersonFactory()
+    films = [
+        FilmFactory(title="Older", year=1990, critics_score=90, audience_score=20),
+        FilmFactory(title="Newer", year=2020, critics_score=30, audience_score=80),
+        FilmFactory(title="Undated", year=None),
+    ]
+    for film in films:
+        CreditFactory(film=film, person=person)
+    html = client.get(person.get_absolute_url(), {"sort": sort}).content.decode()
+    table = html.split('<table class="table filmography mb-0">')[1]
+    assert re.findall(r">(Older|Newer|Undated)</a>", table) == expected
+    labels = {"year": "Oldest", "critics": "Critics Score", "audience": "Audience Score"}
+    assert re.findall(r'aria-current="true">([^<]+)</a>', html) == [labels.get(sort, "Newest")]
 
 
 def test_person_page_queries_do_not_grow_with_credits(page_queries):
