@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from forums.models import Post
 from reviews.models import AudienceReview
@@ -105,7 +105,7 @@ def _profile_member(username: str) -> User:
     return get_object_or_404(User, username=username, is_active=True)
 
 
-@require_GET
+@require_safe
 def profile(request: HttpRequest, username: str) -> HttpResponse:
     member = _profile_member(username)
     reviews = (
@@ -125,7 +125,7 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
     return render(request, "accounts/profile.html", context)
 
 
-@require_GET
+@require_safe
 def profile_posts(request: HttpRequest, username: str) -> HttpResponse:
     member = _profile_member(username)
     posts = Post.objects.filter(author=member).visible().for_profile()

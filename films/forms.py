@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from .models import Film, Genre, ReleaseType
 
-FIRST_DECADE = 1910
+FIRST_DECADE = 1870  # the first year a film may have
 
 # The sorts of the browse page: URL value -> (label, ordering). Scores sort unscored films last.
 SORTS = {
@@ -24,7 +24,7 @@ SORTS = {
     ),
     "reviews": (
         "Most reviewed",
-        ["-critic_review_count", "-audience_rating_count", "title", "pk"],
+        [(F("critic_review_count") + F("audience_rating_count")).desc(), "title", "pk"],
     ),
     "title": ("Title", ["title", "year", "pk"]),
 }
@@ -34,7 +34,7 @@ SORT_PHRASES = {
     "newest": "newest first",
     "critics": "best Critics Score first",
     "audience": "best Audience Score first",
-    "reviews": "most reviewed first",
+    "reviews": "most reviewed (by critics and audiences) first",
     "title": "by title",
 }
 

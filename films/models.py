@@ -97,18 +97,22 @@ class FilmQuerySet(models.QuerySet):
 
     def for_cards(self) -> "FilmQuerySet":
         """What a film card (poster, title, year, scores) needs."""
-        return self.only(
-            "title",
-            "slug",
-            "year",
-            "poster",
-            "critics_score",
-            "critic_classified_count",
-            "audience_score",
-            "audience_rating_count",
-            "acclaimed_earned",
-            "acclaimed_override",
-        )
+        return self.only(*FILM_CARD_FIELDS)
+
+
+# The fields a film card shows (poster, title, year, scores, Acclaimed), for `only()`.
+FILM_CARD_FIELDS = (
+    "title",
+    "slug",
+    "year",
+    "poster",
+    "critics_score",
+    "critic_classified_count",
+    "audience_score",
+    "audience_rating_count",
+    "acclaimed_earned",
+    "acclaimed_override",
+)
 
 
 class Rating(models.TextChoices):
@@ -352,12 +356,6 @@ class CreditQuerySet(models.QuerySet):
             .filter(role_rank__lte=count)
             .order_by("role", "order", "pk")
         )
-
-    def cast(self) -> "CreditQuerySet":
-        return self.filter(role=Credit.Role.CAST).order_by("order", "pk")
-
-    def crew(self) -> "CreditQuerySet":
-        return self.exclude(role=Credit.Role.CAST).order_by("role", "order", "pk")
 
 
 class Role(models.TextChoices):

@@ -2,7 +2,7 @@
 
 On PostgreSQL: full-text search with the title weighted above the synopsis, plus trigram word
 similarity so that a typo still finds the film ("godfater" finds "The Godfather"); both are
-served by the GIN indexes of migration films 0007. Elsewhere (SQLite): a case-insensitive
+served by the GIN indexes of migration films 0004. Elsewhere (SQLite): a case-insensitive
 substring match. Either way the best match comes first: an exact title or name, then the
 closest, then the most reviewed.
 """
@@ -31,7 +31,7 @@ def normalize_query(raw: str) -> str:
 
 
 def film_search_vector() -> SearchVector:
-    """The document a film is found by; migration films 0007 indexes exactly this expression."""
+    """The document a film is found by; migration films 0004 indexes exactly this expression."""
     return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
         "synopsis", weight="C", config=SEARCH_CONFIG
     )
@@ -80,7 +80,7 @@ def search_films(query: str) -> QuerySet[Film]:
 
 
 def search_people(query: str) -> QuerySet[Person]:
-    people = Person.objects.all()
+    people = Person.objects.defer("bio")
     if _on_postgresql():
         people = people.filter(name__trigram_word_similar=query)
         relevance = _exact("name", query) + TrigramWordSimilarity(query, "name")

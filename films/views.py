@@ -3,7 +3,7 @@ from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from forums.models import Thread
 from news.models import Article
@@ -12,7 +12,7 @@ from reviews.models import AudienceReview, CriticReview
 
 from .forms import SORTS, BrowseForm
 from .jsonld import film_json_ld
-from .models import FILM_PAGE_CAST_SHOWN, Credit, Film, Genre, Person
+from .models import FILM_CARD_FIELDS, FILM_PAGE_CAST_SHOWN, Credit, Film, Genre, Person
 from .search import normalize_query, search_critics, search_films, search_people
 
 FILMS_PER_PAGE = 24
@@ -21,6 +21,8 @@ HOME_REVIEWS = 6
 HOME_THREADS = 6
 HOME_ARTICLES = 4
 PHOTOS_PER_PAGE = 24
+# What a review card's film link does not need.
+FILM_TEXT_FIELDS = ("film__synopsis", "film__consensus", "film__audience_histogram")
 SEARCH_PREVIEW = 8
 SEARCH_PER_PAGE = 24
 SUGGESTIONS = 8
@@ -44,7 +46,7 @@ FILMOGRAPHY_SORTS = {
 }
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     films = Film.objects.for_cards()
     today = timezone.localdate()
@@ -63,13 +65,15 @@ def home(request: HttpRequest) -> HttpResponse:
             )[:HOME_FILMS],
             "latest_critic_reviews": CriticReview.objects.published()
             .for_listing()
-            .select_related("film")[:HOME_REVIEWS],
+            .select_related("film")
+            .defer(*FILM_TEXT_FIELDS)[:HOME_REVIEWS],
             "latest_audience_reviews": AudienceReview.objects.visible()
             .filter(has_spoilers=False)
             .exclude(body="")
             .exclude(body__contains="||")
             .for_listing()
-            .select_related("film")[:HOME_REVIEWS],
+            .select_related("film")
+            .defer(*FILM_TEXT_FIELDS)[:HOME_REVIEWS],
             "active_threads": Thread.objects.visible()
             .select_related("board", "film")
             .order_by("-last_posted_at", "-pk")[:HOME_THREADS],
@@ -80,7 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def film_list(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET, genres=list(Genre.objects.all()))
     # One address per list of films: empty, invalid and default parameters are dropped, so a
@@ -88,12 +92,14 @@ def film_list(request: HttpRequest) -> HttpResponse:
     page_number = request.GET.get("page", "").lstrip("0")
     if not (page_number.isascii() and page_number.isdigit()) or page_number == "1":
         page_number = ""
+    paginator = Paginator(form.apply(Film.objects.for_cards()), FILMS_PER_PAGE)
+    if page_number and (len(page_number) > 9 or int(page_number) > paginator.num_pages):
+        page_number = str(paginator.num_pages) if paginator.num_pages > 1 else ""
     query = "&".join(
         part for part in (form.canonical_query(), page_number and f"page={page_number}") if part
     )
     if query != request.META.get("QUERY_STRING", ""):
         return redirect(f"{request.path}?{query}" if query else request.path)
-    paginator = Paginator(form.apply(Film.objects.for_cards()), FILMS_PER_PAGE)
     return render(
         request,
         "films/film_list.html",
@@ -101,7 +107,7 @@ def film_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
     critics_tab = "top" if request.GET.get("critics") == "top" else "all"
     film = get_object_or_404(
@@ -131,7 +137,7 @@ def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def film_cast(request: HttpRequest, slug: str) -> HttpResponse:
     film = get_object_or_404(Film, slug=slug)
     credits = list(Credit.objects.filter(film=film).select_related("person"))
@@ -149,14 +155,14 @@ def film_cast(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def film_photos(request: HttpRequest, slug: str) -> HttpResponse:
     film = get_object_or_404(Film, slug=slug)
     page = Paginator(film.photos.all(), PHOTOS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "films/film_photos.html", {"film": film, "page": page})
 
 
-@require_GET
+@require_safe
 def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     person = get_object_or_404(Person, slug=slug)
     sort = request.GET.get("sort", "")
@@ -165,6 +171,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     credits = (
         Credit.objects.filter(person=person)
         .select_related("film")
+        .only("role", "character", "film", *(f"film__{name}" for name in FILM_CARD_FIELDS))
         .order_by(*FILMOGRAPHY_SORTS[sort][1], "film__title", "film_id", "role", "order")
     )
     return render(
@@ -181,7 +188,7 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def search(request: HttpRequest) -> HttpResponse:
     query = normalize_query(request.GET.get("q", ""))
     kind = request.GET.get("type", "")
@@ -191,18 +198,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if query:
         for name, (label, find) in SEARCHES.items():
             found = find(query)
-            groups.append(
-                {
-                    "name": name,
-                    "label": label,
-                    "count": found.count(),
-                    "results": found[:SEARCH_PREVIEW] if not kind else None,
-                }
-            )
-        if kind:
-            page = Paginator(SEARCHES[kind][1](query), SEARCH_PER_PAGE).get_page(
-                request.GET.get("page")
-            )
+            if name == kind:
+                page = Paginator(found, SEARCH_PER_PAGE).get_page(request.GET.get("page"))
+                count, results = page.paginator.count, None
+            else:
+                count, results = found.count(), found[:SEARCH_PREVIEW]
+            groups.append({"name": name, "label": label, "count": count, "results": results})
     return render(
         request,
         "films/search.html",
@@ -216,7 +217,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def search_suggest(request: HttpRequest) -> JsonResponse:
     """Films for the header's search box as someone types; the search page works without it."""
     query = normalize_query(request.GET.get("q", ""))

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.limits import Allowance, Cooldown, rate_limited
 from accounts.redirects import next_url
@@ -104,7 +104,7 @@ def _post_form_page(request: HttpRequest, context: dict, *, status: int = 200) -
 # Reading -------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def board_list(request: HttpRequest) -> HttpResponse:
     boards = Board.objects.select_related(
         "last_thread__board", "last_thread__last_poster"
@@ -121,14 +121,14 @@ def _thread_list(request: HttpRequest, threads) -> Paginator:
     return Paginator(threads, THREADS_PER_PAGE).get_page(request.GET.get("page"))
 
 
-@require_GET
+@require_safe
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     board = get_object_or_404(Board, slug=slug)
     page = _thread_list(request, Thread.objects.filter(board=board))
     return render(request, "forums/board_detail.html", {"board": board, "page": page})
 
 
-@require_GET
+@require_safe
 def thread_detail(request: HttpRequest, board: str, pk: int, slug: str) -> HttpResponse:
     thread = _thread(request, pk)
     if request.path != thread.get_absolute_url():
@@ -160,13 +160,13 @@ def thread_detail(request: HttpRequest, board: str, pk: int, slug: str) -> HttpR
     return render(request, "forums/thread_detail.html", context)
 
 
-@require_GET
+@require_safe
 def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
     """A post's lasting address: the thread page it is on now, at its anchor."""
     return redirect(post_location(_post(request, pk)))
 
 
-@require_GET
+@require_safe
 def thread_jump(request: HttpRequest, pk: int, to: str) -> HttpResponse:
     """To the first post the member has not read, or else to the latest post others can see."""
     thread = _thread(request, pk)
@@ -181,7 +181,7 @@ def thread_jump(request: HttpRequest, pk: int, to: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def following(request: HttpRequest) -> HttpResponse:
     """The threads the member follows, latest activity first, with what is new."""
     threads = Thread.objects.filter(visits__user=request.user, visits__is_following=True)
@@ -189,7 +189,7 @@ def following(request: HttpRequest) -> HttpResponse:
     return render(request, "forums/following.html", {"page": page})
 
 
-@require_GET
+@require_safe
 def film_discussion(request: HttpRequest, slug: str) -> HttpResponse:
     film = get_object_or_404(Film, slug=slug)
     board = Board.objects.filter(slug=MOVIE_FORUM_SLUG).first()
@@ -414,7 +414,7 @@ def thread_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def post_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     """For moderators: a post's earlier texts, newest first."""
     post = _post(request, pk)

@@ -5,9 +5,10 @@ from .feeds import LatestArticlesFeed
 
 app_name = "news"
 
+# Mounted at the site's root: the feed sits with the others under /feeds/, where no article's
+# slug can shadow it.
 urlpatterns = [
-    path("", views.article_list, name="list"),
-    # Ahead of the articles' pattern, which it shadows: an article slugged "feed" has no page.
-    path("feed/", LatestArticlesFeed(), name="feed"),
-    path("<slug:slug>/", views.article_detail, name="detail"),
+    path("news/", views.article_list, name="list"),
+    path("news/<slug:slug>/", views.article_detail, name="detail"),
+    path("feeds/news/", LatestArticlesFeed(), name="feed"),
 ]

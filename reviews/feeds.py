@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import F
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import escape
@@ -29,14 +28,7 @@ class LatestCriticReviewsFeed(Feed):
         return f"The latest critic reviews on {settings.SITE_NAME}, Fresh or Rotten."
 
     def reviews(self) -> CriticReviewQuerySet:
-        # Undated (imported) reviews go last: PostgreSQL would put them first in a descending
-        # order, at the top of every reader's list for good.
-        return (
-            CriticReview.objects.published()
-            .for_listing()
-            .select_related("film")
-            .order_by(F("review_date").desc(nulls_last=True), "-pk")
-        )
+        return CriticReview.objects.published().for_listing().select_related("film")
 
     def items(self) -> CriticReviewQuerySet:
         return self.reviews()[:FEED_ITEMS]

@@ -77,8 +77,11 @@ class CriticReviewQuerySet(models.QuerySet):
         return self.filter(CLASSIFIED)
 
     def for_listing(self) -> "CriticReviewQuerySet":
-        """Newest first, with what a review card shows."""
-        return self.select_related("critic", "publication").order_by("-review_date", "-pk")
+        """Newest first, with what a review card shows. Undated (imported) reviews go last:
+        PostgreSQL would otherwise put them first, at the top of every list for good."""
+        return self.select_related("critic", "publication").order_by(
+            models.F("review_date").desc(nulls_last=True), "-pk"
+        )
 
 
 class CriticReview(models.Model):

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.limits import Allowance, rate_limited, slow_down
 from accounts.redirects import next_url
@@ -32,7 +32,7 @@ TOO_MANY_REVIEWS = (
 CRITICS_PER_PAGE = 50
 
 
-@require_GET
+@require_safe
 def film_critic_reviews(request: HttpRequest, slug: str) -> HttpResponse:
     """All critic reviews of a film: All Critics / Top Critics, Fresh / Rotten, paginated."""
     film = get_object_or_404(Film, slug=slug)
@@ -53,7 +53,7 @@ def film_critic_reviews(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def film_audience_reviews(request: HttpRequest, slug: str) -> HttpResponse:
     """All visible audience reviews of a film, filtered by stars, spoilers optionally left out."""
     film = get_object_or_404(Film, slug=slug)
@@ -88,7 +88,7 @@ def film_audience_reviews(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def audience_review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One audience review on a page of its own: the address reports and votes point to."""
     review = get_object_or_404(
@@ -195,7 +195,7 @@ def audience_review_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def critic_list(request: HttpRequest) -> HttpResponse:
     critics = (
         Critic.objects.prefetch_related("publications")
@@ -209,7 +209,7 @@ def critic_list(request: HttpRequest) -> HttpResponse:
     return render(request, "reviews/critic_list.html", {"page": page, "top_only": top_only})
 
 
-@require_GET
+@require_safe
 def critic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     critic = get_object_or_404(Critic.objects.prefetch_related("publications"), slug=slug)
     reviews = critic.reviews.published()
@@ -225,7 +225,7 @@ def critic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
     publication = get_object_or_404(Publication, slug=slug)
     reviews = publication.reviews.published().for_listing().select_related("film")

@@ -43,7 +43,7 @@ urlpatterns = [
     path("", include("films.urls")),
     path("", include("reviews.urls")),
     path("", include("forums.urls")),
-    path("news/", include("news.urls")),
+    path("", include("news.urls")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

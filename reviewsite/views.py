@@ -3,11 +3,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for a load balancer: 200 after one round trip to the database."""
     with connection.cursor() as cursor:
@@ -16,7 +16,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """What crawlers may fetch, and where the sitemap is, at the address they were asked on."""
     sitemap_url = request.build_absolute_uri(reverse("sitemap"))

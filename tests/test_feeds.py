@@ -149,7 +149,7 @@ def test_news_feed_lists_published_articles_only(client, settings):
         title="Scheduled piece", published_at=timezone.now() + datetime.timedelta(days=3)
     )
 
-    channel, items = read_feed(client, "/news/feed/")
+    channel, items = read_feed(client, "/feeds/news/")
 
     assert channel.findtext("title") == "News & Features | Cinema Club"
     assert [item["title"] for item in items] == ["Awards night", "Festival report"]
@@ -178,7 +178,7 @@ def test_markup_in_user_text_is_escaped_and_the_feeds_stay_well_formed(client):
         assert "<" not in review["title"]
         assert "&lt;b&gt;Live&lt;/b&gt;" in review["title"]
 
-    _, [article] = read_feed(client, "/news/feed/")
+    _, [article] = read_feed(client, "/feeds/news/")
     assert article["title"] == "&lt;script&gt;x&lt;/script&gt;"
     assert article["description"] == "&lt;img src=x onerror=alert(1)&gt; &amp; more"
 
@@ -199,7 +199,7 @@ def film_feed(n: int) -> str:
 def news_feed(n: int) -> str:
     for _ in range(n):
         ArticleFactory(author=MemberFactory())
-    return "/news/feed/"
+    return "/feeds/news/"
 
 
 @pytest.mark.parametrize("build", [site_feed, film_feed, news_feed])
@@ -218,7 +218,7 @@ def test_pages_announce_the_site_wide_feeds(client, settings):
 
     assert page.feeds == {
         "Latest critic reviews | Cinema Club": "/feeds/reviews/",
-        "News & Features | Cinema Club": "/news/feed/",
+        "News & Features | Cinema Club": "/feeds/news/",
     }
 
 
@@ -237,6 +237,6 @@ def test_film_page_announces_the_films_feed(client):
 def test_news_and_critic_review_pages_link_their_feeds_for_readers(client):
     film = FilmFactory(title="Glass Harbor", year=2008)
 
-    assert "/news/feed/" in parse_page(client, "/news/").links
+    assert "/feeds/news/" in parse_page(client, "/news/").links
     reviews_page = parse_page(client, "/films/glass-harbor-2008/reviews/")
     assert f"/films/{film.slug}/reviews/feed/" in reviews_page.links

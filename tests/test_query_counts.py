@@ -102,6 +102,14 @@ def home(n: int) -> str:
     return "/"
 
 
+def critics_directory(n: int) -> str:
+    for _ in range(n):
+        reviewer = CriticFactory(is_top_critic=True)
+        reviewer.publications.add(PublicationFactory(), PublicationFactory())
+        CriticReviewFactory(critic=reviewer)
+    return "/critics/?top=1"
+
+
 def browse(n: int) -> str:
     drama, _ = Genre.objects.get_or_create(name="Drama", slug="drama")
     for _ in range(n):
@@ -144,6 +152,7 @@ def forum_index(n: int) -> str:
         home,
         browse,
         person,
+        critics_directory,
         search,
         forum_index,
     ],

@@ -210,7 +210,7 @@ def test_robots_txt_lets_crawlers_reach_every_page_in_the_sitemap(client):
         f"http://testserver/films/{film.slug}/reviews/",
         f"http://testserver/films/{film.slug}/discussion/",
         "http://testserver/feeds/reviews/",
-        "http://testserver/news/feed/",
+        "http://testserver/feeds/news/",
     ]
     assert len(public) > 8
     for url in public:

@@ -1,4 +1,3 @@
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 from films.migration_operations import RunSQLOnPostgreSQL
@@ -14,8 +13,8 @@ class Migration(migrations.Migration):
     dependencies = [("films", "0003_add_film_redirect")]
 
     operations = [
-        # Does nothing on other databases.
-        TrigramExtension(),
+        # Kept on the way back: other indexes, or the DBA, may use it.
+        RunSQLOnPostgreSQL("CREATE EXTENSION IF NOT EXISTS pg_trgm", migrations.RunSQL.noop),
         RunSQLOnPostgreSQL(
             [
                 f"CREATE INDEX film_search_document_idx ON films_film USING gin ({FILM_DOCUMENT})",

@@ -1,11 +1,11 @@
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 from films.migration_operations import RunSQLOnPostgreSQL
 
 
 class Migration(migrations.Migration):
-    """Trigram indexes for finding critics by their name or their publication's (films.search)."""
+    """Trigram indexes for finding critics by their name or their publication's (films.search);
+    films 0004 created the pg_trgm extension."""
 
     dependencies = [
         ("films", "0004_add_search_indexes"),
@@ -13,7 +13,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        TrigramExtension(),
         RunSQLOnPostgreSQL(
             [
                 "CREATE INDEX critic_name_trgm_idx ON reviews_critic USING gin (name gin_trgm_ops)",

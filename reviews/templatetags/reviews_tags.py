@@ -25,7 +25,9 @@ def excerpt(text: str, length: int = 300) -> str:
     """The start of a review, cut at a word, never in the middle of an inline spoiler."""
     if len(text) <= length:
         return text
-    cut = text[:length].rsplit(None, 1)[0]
+    cut = text[:length]
+    if not (text[length].isspace() or cut[-1].isspace()):
+        cut = cut.rsplit(None, 1)[0]  # no half words
     if cut.count("||") % 2:
         cut = cut[: cut.rindex("||")]
     return f"{cut.rstrip()}…"

@@ -113,7 +113,8 @@ def test_default_is_newest_first_with_undated_films_last(client, catalogue):
     [
         ("critics", ["Old Drama", "Mid Drama", "New Comedy", "Unscored"]),
         ("audience", ["New Comedy", "Old Drama", "Mid Drama", "Unscored"]),
-        ("reviews", ["Old Drama", "Mid Drama", "New Comedy", "Unscored"]),
+        # Critic reviews and audience ratings together.
+        ("reviews", ["New Comedy", "Old Drama", "Mid Drama", "Unscored"]),
         ("title", ["Mid Drama", "New Comedy", "Old Drama", "Unscored"]),
     ],
 )
@@ -178,7 +179,8 @@ def test_each_filter_shows_as_a_chip_that_removes_only_itself(client, catalogue)
         ("genre=no-such-genre&decade=1234&year=abc&type=imax&sort=best&utm_source=x", "/films/"),
         ("year=99999&page=abc", "/films/"),
         ("page=1", "/films/"),
-        ("page=007&genre=drama", "?genre=drama&page=7"),
+        # Beyond the last page: the last page (here the only one).
+        ("page=007&genre=drama", "?genre=drama"),
     ],
 )
 def test_urls_are_made_clean_by_a_redirect(client, catalogue, query, canonical):
@@ -203,7 +205,20 @@ def test_pages_keep_the_filters(client):
     assert 'href="?genre=drama&amp;sort=title&amp;page=2"' in first
     second = browse(client, "genre=drama&sort=title&page=2")
     assert second.titles == [f"Drama {i:02d}" for i in range(24, 30)]
-    assert browse(client, "genre=drama&sort=title&page=99").titles == second.titles
+    assert client.get("/films/?genre=drama&sort=title&page=02")["Location"] == (
+        "/films/?genre=drama&sort=title&page=2"
+    )
+    beyond = client.get("/films/?genre=drama&sort=title&page=99")
+    assert beyond["Location"] == "/films/?genre=drama&sort=title&page=2"
+    beyond = client.get("/films/?genre=drama&page=" + "9" * 5000)
+    assert beyond["Location"] == "/films/?genre=drama&page=2"
+    assert client.get("/films/?year=1999&page=3")["Location"] == "/films/?year=1999"
+
+
+def test_the_earliest_films_have_their_decade(client):
+    film("Early Short", year=1895)
+    assert browse(client, "decade=1890").titles == ["Early Short"]
+    assert browse(client, "decade=1870").titles == []
 
 
 def test_no_match_has_a_helpful_empty_state(client, catalogue):

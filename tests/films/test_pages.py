@@ -75,6 +75,24 @@ def test_home_has_every_section_and_each_links_on(client):
         assert link in html
 
 
+def test_undated_critic_reviews_come_after_dated_ones(client):
+    film = FilmFactory()
+    CriticReviewFactory(film=film, excerpt="Undated words.", review_date=None)
+    CriticReviewFactory(film=film, excerpt="Dated words.", review_date="2020-01-01")
+    for path in ("/", film.get_absolute_url(), f"/films/{film.slug}/reviews/"):
+        html = client.get(path).content.decode()
+        assert html.index("Dated words.") < html.index("Undated words."), path
+
+
+def test_home_shows_the_start_of_a_long_audience_review_and_links_to_the_rest(client):
+    review = AudienceReviewFactory(body="Words " * 200 + "THE-END")
+    AudienceReviewFactory(body="Fine until ||the twist|| at the end.")
+    html = client.get("/").content.decode()
+    assert "Words Words" in html and "THE-END" not in html
+    assert f'href="{review.get_absolute_url()}">Read the whole review' in html
+    assert "the twist" not in html
+
+
 def test_browse_lists_films_paginated_and_survives_bad_pages(client):
     for i in range(30):
         FilmFactory(title=f"Film {i:02d}")
@@ -233,3 +251,12 @@ def test_a_films_review_pages_belong_to_films_in_the_navigation(client, member, 
     html = client.get(path.format(slug=review.film.slug, review=review.pk)).content.decode()
     assert 'aria-current="page">Films</a>' in html
     assert 'aria-current="page">Critics</a>' not in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/films/", "/search/?q=x", "/critics/", "/forums/", "/news/", "/robots.txt"]
+)
+def test_pages_answer_head_requests_as_crawlers_and_monitors_send_them(client, path):
+    response = client.head(path)
+    assert response.status_code == 200
+    assert response.content == b""

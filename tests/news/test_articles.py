@@ -266,3 +266,12 @@ def test_the_films_autocomplete_answers_editors(client, editor):
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Glass Harbor (2008)"]
+
+
+def test_an_article_slugged_like_a_feed_still_has_its_page(client):
+    article = ArticleFactory(title="Feed")
+    assert article.get_absolute_url() == "/news/feed/"
+    response = client.get("/news/feed/")
+    assert response.status_code == 200
+    assert "<h1>Feed</h1>" in response.content.decode()
+    assert client.get("/feeds/news/")["Content-Type"].startswith("application/rss+xml")
