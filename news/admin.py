@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
 from .models import Article, ArticleStatus
@@ -24,7 +25,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_select_related = ("author",)
     search_fields = ("title", "lead", "body")
     prepopulated_fields = {"slug": ("title",)}
-    autocomplete_fields = ("films", "author")
+    autocomplete_fields = ("films",)
     date_hierarchy = "published_at"
     fields = (
         "title",
@@ -40,6 +41,13 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="status", ordering="published_at")
     def status(self, article: Article) -> str:
         return article.status.label
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        # Editors may not browse members (no autocomplete for them): the byline is one of the
+        # staff, from a short list.
+        if db_field.name == "author":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Article, form, change: bool) -> None:
         if not change and obj.author_id is None:

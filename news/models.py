@@ -8,6 +8,8 @@ from films.slugs import AutoSlugMixin
 from reviewsite.markup import render_markdown
 
 RELATED_ARTICLES = 3
+# The body sits right under the article page's h1: "# Heading" becomes <h2>.
+ARTICLE_TOP_HEADING = 2
 
 
 class ArticleStatus(models.TextChoices):
@@ -107,7 +109,7 @@ class Article(AutoSlugMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_markdown(self.body, top_heading=ARTICLE_TOP_HEADING)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}

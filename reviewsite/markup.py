@@ -1,9 +1,10 @@
 """Members' and editors' Markdown made into safe HTML: forum posts now, news articles later.
 
 CommonMark (markdown-it-py) with raw HTML turned off, plus `||inline spoilers||`. Images are
-shown as links, never embedded; headings start at <h3> so a post cannot outrank its page's
-title. Whatever the renderer makes then passes nh3's allow-list, so a bug in a renderer rule
-still cannot put a script, an event handler or a `javascript:` link on a page.
+shown as links, never embedded; headings start at <h3> (an article's at <h2>) so a text
+cannot outrank its page's title. Whatever the renderer makes then passes nh3's allow-list, so
+a bug in a renderer rule still cannot put a script, an event handler or a `javascript:` link
+on a page.
 """
 
 import nh3
@@ -18,12 +19,12 @@ SPOILER_OPEN = (
 )
 SPOILER_CLOSE = "</span></label>"
 LINK_REL = "nofollow ugc noopener"
-HEADING_OFFSET = 2  # "# Title" becomes <h3>
+POST_TOP_HEADING = 3  # a post's "# Title" becomes <h3>, below the page's h1 and h2
 
 _cleaner = nh3.Cleaner(
     tags={
         *("p", "br", "hr", "blockquote", "pre", "code", "em", "strong", "a"),
-        *("ul", "ol", "li", "h3", "h4", "h5", "h6", "label", "input", "span"),
+        *("ul", "ol", "li", "h2", "h3", "h4", "h5", "h6", "label", "input", "span"),
     },
     clean_content_tags={"script", "style"},
     attributes={"a": {"href", "title"}, "ol": {"start"}},
@@ -84,7 +85,7 @@ def _image_as_link(self, tokens, idx, options, env) -> str:
 
 def _heading(self, tokens, idx, options, env) -> str:
     token = tokens[idx]
-    level = min(int(token.tag[1]) + HEADING_OFFSET, 6)
+    level = min(int(token.tag[1]) + env["top_heading"] - 1, 6)
     return f"<{'/' if token.nesting < 0 else ''}h{level}>"
 
 
@@ -98,6 +99,10 @@ _markdown.add_render_rule("heading_open", _heading)
 _markdown.add_render_rule("heading_close", _heading)
 
 
-def render_markdown(text: str) -> str:
-    """Markdown source -> sanitized HTML, ready to store and show as it is."""
-    return _cleaner.clean(_markdown.render(text, {}))
+def render_markdown(text: str, *, top_heading: int = POST_TOP_HEADING) -> str:
+    """Markdown source -> sanitized HTML, ready to store and show as it is.
+
+    `top_heading` is the level a "# Heading" gets: a post sits under its page's headings, an
+    article's body directly under the article's h1.
+    """
+    return _cleaner.clean(_markdown.render(text, {"top_heading": top_heading}))

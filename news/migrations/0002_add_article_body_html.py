@@ -11,7 +11,9 @@ from reviewsite.markup import render_markdown
 def render_bodies(apps, schema_editor):
     Article = apps.get_model("news", "Article")
     for article in Article.objects.only("body").iterator(chunk_size=500):
-        Article.objects.filter(pk=article.pk).update(body_html=render_markdown(article.body))
+        Article.objects.filter(pk=article.pk).update(
+            body_html=render_markdown(article.body, top_heading=2)
+        )
 
 
 class Migration(migrations.Migration):

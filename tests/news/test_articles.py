@@ -63,9 +63,10 @@ def test_saving_only_the_body_renders_it_again():
 
 
 def test_the_article_page_shows_the_rendered_body_with_headings_below_the_title(client):
-    article = ArticleFactory(body="# Section\n\nSome *words*.\n\n<b>raw</b>")
+    article = ArticleFactory(body="# Section\n\n## Part\n\nSome *words*.\n\n<b>raw</b>")
     html = client.get(article.get_absolute_url()).content.decode()
-    assert "<h3>Section</h3>" in html
+    assert "<h2>Section</h2>" in html
+    assert "<h3>Part</h3>" in html
     assert "Some <em>words</em>." in html
     assert "&lt;b&gt;raw&lt;/b&gt;" in html
     assert html.count("<h1") == 1
@@ -233,13 +234,27 @@ def test_an_editor_adds_an_article_in_the_admin_and_is_its_author(client, editor
 
 
 def test_an_author_chosen_in_the_admin_is_kept(client, admin_user):
-    writer = MemberFactory()
+    writer = MemberFactory(is_staff=True)
     client.force_login(admin_user)
     client.post(
         reverse("admin:news_article_add"),
         {"title": "Guest piece", "body": "Hello.", "author": writer.pk, "_save": "Save"},
     )
     assert Article.objects.get(title="Guest piece").author == writer
+
+
+def test_an_editor_picks_the_byline_from_the_staff_only(client, editor):
+    colleague = MemberFactory(username="colleague", is_staff=True)
+    MemberFactory(username="outsider")
+    client.force_login(editor)
+    form = client.get(reverse("admin:news_article_add")).context["adminform"].form
+    assert set(form.fields["author"].queryset) == {editor, colleague}
+    response = client.post(
+        reverse("admin:news_article_add"),
+        {"title": "By a colleague", "body": "Hello.", "author": colleague.pk, "_save": "Save"},
+    )
+    assert response.status_code == 302
+    assert Article.objects.get(title="By a colleague").author == colleague
 
 
 def test_the_admin_lists_and_filters_articles_by_status(client, editor):
