@@ -1,47 +1,52 @@
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import F, QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .models import Film, Genre, ReleaseType
 
-FIRST_DECADE = 1870  # the first year a film may have
+FIRST_YEAR, LAST_YEAR = 1870, 2100  # as the film_year_plausible constraint allows
 
-# The sorts of the browse page: URL value -> (label, ordering). Scores sort unscored films last.
+
+class Sort(NamedTuple):
+    label: str  # in the sort menu
+    phrase: str  # in the page's lead: "12 films, best Critics Score first."
+    ordering: list
+
+
+# The browse page's sorts by URL value. Scores sort unscored films last.
 SORTS = {
-    "newest": (
+    "newest": Sort(
         "Newest",
+        "newest first",
         [F("release_date").desc(nulls_last=True), F("year").desc(nulls_last=True), "title", "pk"],
     ),
-    "critics": (
+    "critics": Sort(
         "Critics Score",
+        "best Critics Score first",
         [F("critics_score").desc(nulls_last=True), "-critic_classified_count", "title", "pk"],
     ),
-    "audience": (
+    "audience": Sort(
         "Audience Score",
+        "best Audience Score first",
         [F("audience_score").desc(nulls_last=True), "-audience_rating_count", "title", "pk"],
     ),
-    "reviews": (
+    "reviews": Sort(
         "Most reviewed",
+        "most reviewed (by critics and audiences) first",
         [(F("critic_review_count") + F("audience_rating_count")).desc(), "title", "pk"],
     ),
-    "title": ("Title", ["title", "year", "pk"]),
+    "title": Sort("Title", "by title", ["title", "year", "pk"]),
 }
 DEFAULT_SORT = "newest"
-# How the page's lead sentence names each sort: "12 films, best Critics Score first."
-SORT_PHRASES = {
-    "newest": "newest first",
-    "critics": "best Critics Score first",
-    "audience": "best Audience Score first",
-    "reviews": "most reviewed (by critics and audiences) first",
-    "title": "by title",
-}
 
 
 def decade_choices() -> list[tuple[str, str]]:
     last = timezone.localdate().year // 10 * 10
-    return [(str(d), f"{d}s") for d in range(last, FIRST_DECADE - 10, -10)]
+    return [(str(d), f"{d}s") for d in range(last, FIRST_YEAR - 10, -10)]
 
 
 class BrowseForm(forms.Form):
@@ -55,8 +60,8 @@ class BrowseForm(forms.Form):
     decade = forms.ChoiceField(required=False, widget=forms.Select(attrs={"class": "form-select"}))
     year = forms.IntegerField(
         required=False,
-        min_value=1870,
-        max_value=2100,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
         widget=forms.NumberInput(attrs={"class": "form-control", "placeholder": "Any year"}),
     )
     type = forms.ChoiceField(
@@ -73,7 +78,7 @@ class BrowseForm(forms.Form):
     sort = forms.ChoiceField(
         label="Sort by",
         required=False,
-        choices=[(k, label) for k, (label, _) in SORTS.items()],
+        choices=[(value, sort.label) for value, sort in SORTS.items()],
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -116,8 +121,9 @@ class BrowseForm(forms.Form):
             films = films.filter(release_type=f["type"])
         if "acclaimed" in f:
             films = films.acclaimed()
-        return films.order_by(*SORTS[self.sort_by][1])
+        return films.order_by(*SORTS[self.sort_by].ordering)
 
+    @cached_property
     def chips(self) -> list[tuple[str, str]]:
         """(label, query string without that filter) for each filter in use, to remove it."""
         labels = {
@@ -135,4 +141,4 @@ class BrowseForm(forms.Form):
 
     @property
     def sort_phrase(self) -> str:
-        return SORT_PHRASES[self.sort_by]
+        return SORTS[self.sort_by].phrase

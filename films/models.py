@@ -81,9 +81,7 @@ class FilmQuerySet(models.QuerySet):
             ),
             models.Prefetch(
                 "articles",
-                queryset=Article.objects.published().defer("body", "body_html")[
-                    :FILM_PAGE_ARTICLES
-                ],
+                queryset=Article.objects.published().without_body()[:FILM_PAGE_ARTICLES],
                 to_attr="preview_articles",
             ),
         )

@@ -22,22 +22,32 @@ class StaticViewSitemap(Sitemap):
         return reverse(item)
 
 
-class FilmSitemap(Sitemap):
+class SectionSitemap(Sitemap):
+    """A section of the sitemap index, in pages of SITEMAP_PAGE_SIZE URLs."""
+
     limit = SITEMAP_PAGE_SIZE
+
+
+class DatedSitemap(SectionSitemap):
+    """A section whose items carry the date they last changed, in `lastmod_field`."""
+
+    lastmod_field: str
+
+    def lastmod(self, item) -> datetime.datetime:
+        return getattr(item, self.lastmod_field)
+
+    def get_latest_lastmod(self) -> datetime.datetime | None:
+        # Sitemap's own version reads every item to find the latest; one aggregate will do.
+        return self.items().aggregate(latest=Max(self.lastmod_field))["latest"]
+
+
+class FilmSitemap(DatedSitemap):
+    lastmod_field = "updated_at"
 
     def items(self) -> QuerySet[Film]:
         return Film.objects.only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, film: Film) -> datetime.datetime:
-        return film.updated_at
 
-    def get_latest_lastmod(self) -> datetime.datetime | None:
-        # Sitemap's own version reads every film to find the latest.
-        return Film.objects.aggregate(latest=Max("updated_at"))["latest"]
-
-
-class PersonSitemap(Sitemap):
-    limit = SITEMAP_PAGE_SIZE
-
+class PersonSitemap(SectionSitemap):
     def items(self) -> QuerySet[Person]:
         return Person.objects.only("slug").order_by("pk")

@@ -58,10 +58,10 @@ def home(request: HttpRequest) -> HttpResponse:
                 :HOME_FILMS
             ],
             "best_by_critics": films.filter(critics_score__isnull=False).order_by(
-                *SORTS["critics"][1]
+                *SORTS["critics"].ordering
             )[:HOME_FILMS],
             "best_by_audience": films.filter(audience_score__isnull=False).order_by(
-                *SORTS["audience"][1]
+                *SORTS["audience"].ordering
             )[:HOME_FILMS],
             "latest_critic_reviews": CriticReview.objects.published()
             .for_listing()
@@ -77,9 +77,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "active_threads": Thread.objects.visible()
             .select_related("board", "film")
             .order_by("-last_posted_at", "-pk")[:HOME_THREADS],
-            "latest_articles": Article.objects.published().defer("body", "body_html")[
-                :HOME_ARTICLES
-            ],
+            "latest_articles": Article.objects.published().without_body()[:HOME_ARTICLES],
         },
     )
 

@@ -35,10 +35,14 @@ class ArticleQuerySet(models.QuerySet):
             ArticleStatus.PUBLISHED: self.published,
         }[ArticleStatus(status)]()
 
+    def without_body(self) -> "ArticleQuerySet":
+        """For lists of articles, which show no body."""
+        return self.defer("body", "body_html")
+
     def for_listing(self) -> "ArticleQuerySet":
         """Article cards: byline and the films mentioned, in a fixed number of queries."""
         return (
-            self.defer("body", "body_html")
+            self.without_body()
             .select_related("author")
             .prefetch_related(
                 models.Prefetch(
@@ -55,12 +59,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def related_to(self, article: "Article") -> "ArticleQuerySet":
         """Other articles that mention at least one of the films `article` mentions."""
-        return (
-            self.filter(films__articles=article)
-            .exclude(pk=article.pk)
-            .defer("body", "body_html")
-            .distinct()
-        )
+        return self.filter(films__articles=article).exclude(pk=article.pk).without_body().distinct()
 
 
 class Article(AutoSlugMixin, models.Model):

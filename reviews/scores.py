@@ -84,15 +84,11 @@ def compute_film_scores(film: Film) -> FilmScores:
     scores.top_critic_classified_count = critic["top_classified"]
     scores.top_critic_fresh_count = critic["top_fresh"]
 
-    # A threshold of 0 would still need one review to divide by.
-    minimum = max(settings.SCORES_MIN_CRITIC_REVIEWS, 1)
-    if scores.critic_classified_count >= minimum:
-        scores.critics_score = percent(scores.critic_fresh_count, scores.critic_classified_count)
-    if scores.top_critic_classified_count >= minimum:
-        scores.top_critics_score = percent(
-            scores.top_critic_fresh_count, scores.top_critic_classified_count
-        )
-    if critic["normalized_count"] >= minimum:
+    scores.critics_score = critics_score(scores.critic_fresh_count, scores.critic_classified_count)
+    scores.top_critics_score = critics_score(
+        scores.top_critic_fresh_count, scores.top_critic_classified_count
+    )
+    if critic["normalized_count"] >= _min_critic_reviews():
         scores.critics_average = (
             Decimal(critic["normalized_sum"]) / critic["normalized_count"]
         ).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -118,12 +114,29 @@ def compute_film_scores(film: Film) -> FilmScores:
         for stars, n in zip(HALF_STARS, histogram, strict=True)
         if stars >= settings.SCORES_AUDIENCE_LIKED_STARS
     )
-    if count and count >= settings.SCORES_MIN_AUDIENCE_RATINGS:
-        scores.audience_score = percent(scores.audience_liked_count, count)
+    scores.audience_score = audience_score(scores.audience_liked_count, count)
+    if scores.audience_score is not None:
         scores.audience_average = (total_stars / count).quantize(
             Decimal("0.1"), rounding=ROUND_HALF_UP
         )
     return scores
+
+
+def _min_critic_reviews() -> int:
+    # A threshold of 0 would still need one review to divide by.
+    return max(settings.SCORES_MIN_CRITIC_REVIEWS, 1)
+
+
+def critics_score(fresh: int, classified: int) -> int | None:
+    """The Critics Score (or Top Critics score) of these counts: none below the minimum."""
+    return percent(fresh, classified) if classified >= _min_critic_reviews() else None
+
+
+def audience_score(liked: int, ratings: int) -> int | None:
+    """The Audience Score of these counts: none below the minimum."""
+    if ratings < max(settings.SCORES_MIN_AUDIENCE_RATINGS, 1):
+        return None
+    return percent(liked, ratings)
 
 
 def _acclaimed(film: Film, scores: FilmScores) -> bool:

@@ -3,7 +3,6 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
@@ -27,7 +26,7 @@ from reviews.models import (
     Publication,
     ScoreRecord,
 )
-from reviews.scores import percent, record_scores
+from reviews.scores import audience_score, critics_score, record_scores
 from reviews.services import refresh_scores_of, sync_helpful_counts
 from reviewsite.markup import render_markdown
 
@@ -348,9 +347,6 @@ class Command(BaseCommand):
         recorded = set(
             ScoreRecord.objects.filter(film_id__in=film_pks).values_list("film_id", "day")
         )
-        # As compute_film_scores applies them: a threshold of 0 still needs one review.
-        min_reviews = max(settings.SCORES_MIN_CRITIC_REVIEWS, 1)
-        min_ratings = max(settings.SCORES_MIN_AUDIENCE_RATINGS, 1)
         new = []
         for f in catalogue.films:
             film = stored[films[f.slug].pk]
@@ -367,12 +363,8 @@ class Command(BaseCommand):
                 ScoreRecord(
                     film_id=film.pk,
                     day=counts.day,
-                    critics_score=percent(counts.critic_fresh, counts.critic_classified)
-                    if counts.critic_classified >= min_reviews
-                    else None,
-                    audience_score=percent(counts.audience_liked, counts.audience_ratings)
-                    if counts.audience_ratings >= min_ratings
-                    else None,
+                    critics_score=critics_score(counts.critic_fresh, counts.critic_classified),
+                    audience_score=audience_score(counts.audience_liked, counts.audience_ratings),
                     critic_classified_count=counts.critic_classified,
                     audience_rating_count=counts.audience_ratings,
                 )
