@@ -92,7 +92,6 @@ class Cooldown:
 
     def __init__(self, request: HttpRequest, action: str, seconds: int) -> None:
         self.key = f"cooldown:{action}:{_who(request)}"
-        self.seconds = seconds
         self.granted = cache.add(self.key, 1, timeout=seconds)
 
     def cancel(self) -> None:

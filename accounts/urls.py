@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter, reverse_lazy
+from django.urls.converters import StringConverter
 
 from . import views
 from .limits import rate_limited
@@ -8,16 +9,10 @@ from .limits import rate_limited
 app_name = "accounts"
 
 
-class UsernameConverter:
+class UsernameConverter(StringConverter):
     """The characters Django's username validator allows; anything else is simply not found."""
 
     regex = r"[\w.@+-]+"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
 
 
 register_converter(UsernameConverter, "username")

@@ -52,13 +52,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         except IntegrityError:
             # Someone took the name or address in the moment since the form checked it.
             form.add_error(None, "That username or email address was just taken. Try another.")
-            return render(
-                request, "accounts/signup.html", {"form": form, "next": next_url(request, "")}
-            )
-        # Named, because django-axes' backend comes first and is not one to log in with.
-        login(request, member, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome to {settings.SITE_NAME}, {member.username}!")
-        return redirect(next_url(request, reverse("home")))
+        else:
+            # Named, because django-axes' backend comes first and is not one to log in with.
+            login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {settings.SITE_NAME}, {member.username}!")
+            return redirect(next_url(request, reverse("home")))
     return render(request, "accounts/signup.html", {"form": form, "next": next_url(request, "")})
 
 

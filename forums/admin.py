@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from reviews.admin import ReportAdmin
+from reviews.admin import MemberTextAdmin, ReportAdmin
 
 from .models import Board, Post, PostReport, PostRevision, Thread
 from .services import set_posts_hidden, synchronize_threads
@@ -85,7 +85,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(MemberTextAdmin):
     list_display = ("__str__", "author", "created_at", "edited_at", "is_hidden")
     list_filter = ("is_hidden",)
     list_select_related = ("thread", "author")
@@ -94,13 +94,7 @@ class PostAdmin(admin.ModelAdmin):
     inlines = (RevisionInline,)
     actions = ("hide_posts", "restore_posts")
     readonly_fields = ("edited_at",)
-    # Moderators hide and restore members' words; they never rewrite them.
     member_fields = ("thread", "author", "body", "created_at")
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and not request.user.is_superuser:
-            return (*self.member_fields, *self.readonly_fields)
-        return self.readonly_fields
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

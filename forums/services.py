@@ -132,11 +132,10 @@ def _recount_thread(thread_id: int) -> None:
 
 
 def _recount_boards(board_ids: Iterable[int]) -> None:
-    boards = (
-        Board.objects.select_for_update(no_key=True).filter(pk__in=set(board_ids)).order_by("pk")
-    )
-    list(boards.values_list("pk", flat=True))  # lock them, in a stable order
-    for board in _counted_boards(Board.objects.filter(pk__in=set(board_ids))):
+    boards = Board.objects.filter(pk__in=set(board_ids))
+    # Lock them, in a stable order.
+    list(boards.select_for_update(no_key=True).order_by("pk").values_list("pk", flat=True))
+    for board in _counted_boards(boards):
         Board.objects.filter(pk=board.pk).update(**_board_counters(board))
 
 
@@ -185,15 +184,15 @@ def sync_forums(*, fix: bool = True) -> list[Drift]:
 # Reading and following -----------------------------------------------------------------------
 
 
-def _visit(*, thread: Thread, user: User) -> ThreadVisit:
+def _update_visit(*, thread: Thread, user: User, **fields) -> None:
+    """Set `fields` on the member's visit of the thread, made first if need be."""
     # get_or_create finds the row the member's other request made in the meantime.
-    return ThreadVisit.objects.get_or_create(thread=thread, user=user)[0]
+    visit = ThreadVisit.objects.get_or_create(thread=thread, user=user)[0]
+    ThreadVisit.objects.filter(pk=visit.pk).update(**fields)
 
 
 def follow_thread(*, thread: Thread, user: User, following: bool = True) -> None:
-    ThreadVisit.objects.filter(pk=_visit(thread=thread, user=user).pk).update(
-        is_following=following
-    )
+    _update_visit(thread=thread, user=user, is_following=following)
 
 
 def mark_read(*, thread: Thread, user: User, up_to: datetime, visit: ThreadVisit | None) -> None:
@@ -212,9 +211,7 @@ def mark_read(*, thread: Thread, user: User, up_to: datetime, visit: ThreadVisit
 
 def _posted(*, thread: Thread, post: Post) -> None:
     """After a member posts: they follow the thread and have read their own post."""
-    ThreadVisit.objects.filter(pk=_visit(thread=thread, user=post.author).pk).update(
-        is_following=True, last_read_at=post.created_at
-    )
+    _update_visit(thread=thread, user=post.author, is_following=True, last_read_at=post.created_at)
 
 
 def first_unread_post(*, thread: Thread, user: User) -> Post | None:
@@ -235,11 +232,13 @@ def first_unread_post(*, thread: Thread, user: User) -> Post | None:
 # Posting -------------------------------------------------------------------------------------
 
 
-def _refuse_replies(thread: Thread) -> None:
+def reply_refusal(thread: Thread) -> str | None:
+    """Why `thread` takes no replies now, or None when it does."""
     if thread.is_hidden:
-        raise ValidationError(HIDDEN_THREAD_MESSAGE, code="hidden")
+        return HIDDEN_THREAD_MESSAGE
     if thread.is_locked:
-        raise ValidationError(LOCKED_MESSAGE, code="locked")
+        return LOCKED_MESSAGE
+    return None
 
 
 @transaction.atomic
@@ -267,7 +266,8 @@ def start_thread(
 def reply(*, thread: Thread, author: User, body: str) -> Post:
     """A reply at the end of the thread; the author follows the thread."""
     thread = _lock_thread(thread)
-    _refuse_replies(thread)
+    if refusal := reply_refusal(thread):
+        raise ValidationError(refusal)
     post = Post.objects.create(thread=thread, author=author, body=body)
     _posted(thread=thread, post=post)
     _recount_thread(thread.pk)

@@ -143,7 +143,8 @@ def thread_detail(request: HttpRequest, board: str, pk: int, slug: str) -> HttpR
         post.is_first = post is page.object_list[0] and page.number == 1
         post.is_last = post is page.object_list[-1] and not page.has_next()
     moderator = services.is_moderator(request.user)
-    context = {"thread": thread, "page": page, "moderator": moderator}
+    closed = services.reply_refusal(thread)
+    context = {"thread": thread, "page": page, "moderator": moderator, "closed": closed}
     if request.user.is_authenticated:
         visit = ThreadVisit.objects.filter(thread=thread, user=request.user).first()
         context["following"] = bool(visit and visit.is_following)
@@ -153,7 +154,7 @@ def thread_detail(request: HttpRequest, board: str, pk: int, slug: str) -> HttpR
         newest_here = max((p.created_at for p in page.object_list), default=None)
         if newest_here is not None:
             services.mark_read(thread=thread, user=request.user, up_to=newest_here, visit=visit)
-        if not (thread.is_locked or thread.is_hidden):
+        if not closed:
             context["reply_form"] = PostForm()
     if moderator:
         context["move_form"] = MoveThreadForm(initial={"board": thread.board_id})
@@ -248,10 +249,8 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
             initial["body"] = quote(source)
     form = PostForm(request.POST or None, initial=initial)
     context = {"form": form, "thread": thread, "board": thread.board, "mode": "reply"}
-    if thread.is_locked or thread.is_hidden:
-        context["closed"] = (
-            services.HIDDEN_THREAD_MESSAGE if thread.is_hidden else services.LOCKED_MESSAGE
-        )
+    if closed := services.reply_refusal(thread):
+        context["closed"] = closed
         return _post_form_page(request, context, status=403 if request.method == "POST" else 200)
     if request.method == "POST" and "preview" not in request.POST and form.is_valid():
         turn = _take_posting_turn(request, form)

@@ -75,8 +75,20 @@ class ReportedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MemberTextAdmin(admin.ModelAdmin):
+    """An admin for members' words (reviews, posts): moderators hide and restore them and
+    never rewrite them, so `member_fields` are read-only but for superusers."""
+
+    member_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser:
+            return (*self.member_fields, *self.readonly_fields)
+        return self.readonly_fields
+
+
 @admin.register(AudienceReview)
-class AudienceReviewAdmin(admin.ModelAdmin):
+class AudienceReviewAdmin(MemberTextAdmin):
     list_display = (
         "film",
         "user",
@@ -90,16 +102,10 @@ class AudienceReviewAdmin(admin.ModelAdmin):
     list_filter = (ReportedFilter, "is_hidden", "has_spoilers", "rating")
     list_select_related = ("film", "user")
     readonly_fields = ("helpful_count", "edited_at")
-    # Moderators hide and restore members' words; they never rewrite them.
     member_fields = ("film", "user", "rating", "body", "has_spoilers", "created_at")
     search_fields = ("film__title", "user__username", "body")
     autocomplete_fields = ("film", "user")
     actions = ("hide_reviews", "restore_reviews")
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and not request.user.is_superuser:
-            return (*self.member_fields, *self.readonly_fields)
-        return self.readonly_fields
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -229,12 +235,14 @@ class ReviewReportAdmin(ReportAdmin):
         description="Hide the reported reviews (settles their reports)", permissions=["change"]
     )
     def hide_reported_reviews(self, request, queryset) -> None:
-        reviews = AudienceReview.objects.filter(pk__in=queryset.values("review"))
-        set_audience_reviews_hidden(reviews=reviews, hidden=True, moderator=request.user)
-        self.message_user(request, f"Hid {len(reviews)} review(s).", messages.SUCCESS)
+        self._set_hidden(request, queryset, hidden=True)
 
     @admin.action(description="Restore the reported reviews", permissions=["change"])
     def restore_reported_reviews(self, request, queryset) -> None:
+        self._set_hidden(request, queryset, hidden=False)
+
+    def _set_hidden(self, request, queryset, hidden: bool) -> None:
         reviews = AudienceReview.objects.filter(pk__in=queryset.values("review"))
-        set_audience_reviews_hidden(reviews=reviews, hidden=False)
-        self.message_user(request, f"Restored {len(reviews)} review(s).", messages.SUCCESS)
+        set_audience_reviews_hidden(reviews=reviews, hidden=hidden, moderator=request.user)
+        verb = "Hid" if hidden else "Restored"
+        self.message_user(request, f"{verb} {len(reviews)} review(s).", messages.SUCCESS)
