@@ -13,14 +13,20 @@ from django.utils.formats import date_format
 from accounts.models import User
 from films.models import Film
 
-from .models import AudienceReview, Critic, CriticReview, HelpfulVote, ReportReason, ReviewReport
-from .scores import refresh_film_scores
+from .models import (
+    AudienceReview,
+    Critic,
+    CriticReview,
+    HelpfulVote,
+    ReportReason,
+    ReviewReport,
+)
+from .scores import refresh_film_scores, refresh_scores
 
 
 def refresh_scores_of(*, film_ids: Iterable[int]) -> None:
     """Refresh the stored scores of the given films, in a stable order to avoid deadlocks."""
-    for film in Film.objects.filter(pk__in=set(film_ids)).order_by("pk"):
-        refresh_film_scores(film=film)
+    refresh_scores(film_ids=film_ids)
 
 
 def carry_critic_flags(*, reviews: QuerySet[CriticReview]) -> set[int]:

@@ -14,7 +14,14 @@ from django.core.management import CommandError, call_command
 
 from films.models import Film
 from reviews.models import AudienceReview, CriticReview, Sentiment
-from reviews.scores import percent, refresh_film_scores
+from reviews.scores import (
+    FilmScores,
+    compute_film_scores,
+    compute_scores,
+    percent,
+    refresh_film_scores,
+    refresh_scores,
+)
 from reviews.services import (
     delete_critic_reviews,
     save_critic_review,
@@ -658,6 +665,58 @@ def test_recompute_scores_keeps_an_earned_acclaimed_badge():
     film.refresh_from_db()
     assert film.critics_score == 70
     assert film.acclaimed_earned is True
+
+
+# Many films at once ----------------------------------------------------------------------------
+
+
+def scored_films(count: int) -> list[Film]:
+    """Films with critic reviews and ratings of their own, scores not yet stored."""
+    films = FilmFactory.create_batch(count)
+    for n, film in enumerate(films):
+        add_critic_reviews(film, fresh=n % 7, rotten=3, normalized_score=60 + n)
+        add_ratings(film, *["4.5", "2.0", "3.5"][: n % 3 + 1] * 8)
+    return films
+
+
+def test_scoring_films_together_gives_each_the_scores_it_gets_alone():
+    acclaimed = FilmFactory(release_type=Film.ReleaseType.LIMITED)
+    make_acclaimable(acclaimed, fresh=75, rotten=25)
+    turn_rotten(acclaimed, 5)  # down to 70: kept, because it was earned
+    films = [*scored_films(7), acclaimed]
+
+    together = compute_scores(list(Film.objects.filter(pk__in=[f.pk for f in films])))
+
+    for film in Film.objects.filter(pk__in=[f.pk for f in films]):
+        assert together[film.pk] == compute_film_scores(film)
+    assert together[acclaimed.pk].acclaimed_earned is True
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_refresh_scores_makes_the_same_queries_for_one_film_or_many(
+    count, django_assert_num_queries
+):
+    films = scored_films(count)
+
+    with django_assert_num_queries(3):  # the films, their critic reviews, their ratings
+        changed = refresh_scores(film_ids=[f.pk for f in films], check=True)
+
+    assert len(changed) == count  # nothing was stored yet
+    assert not Film.objects.filter(audience_rating_count__gt=0).exists()  # --check writes nothing
+
+
+def test_refresh_scores_stores_only_what_changed_in_batches(django_assert_max_num_queries):
+    films = scored_films(5)
+    refresh_scores(film_ids=[films[0].pk])
+
+    changed = refresh_scores(film_ids=[f.pk for f in films], batch_size=2)
+
+    assert [film.pk for film, _ in changed] == [f.pk for f in films[1:]]
+    assert "audience_rating_count" in changed[0][1]
+    for film in Film.objects.filter(pk__in=[f.pk for f in films]):
+        assert FilmScores.stored_on(film) == compute_film_scores(film)
+    with django_assert_max_num_queries(3 * (2 + 3)):  # three batches, no writes
+        assert refresh_scores(film_ids=[f.pk for f in films], batch_size=2) == []
 
 
 # Through the services ------------------------------------------------------------------------

@@ -1,10 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.db.models import F
 
 from films.models import Film
 from reviews.models import AudienceReview, CriticReview
-from reviews.scores import FilmScores, compute_film_scores, refresh_film_scores
+from reviews.scores import refresh_scores
 from reviews.services import carry_critic_flags, stale_helpful_counts, sync_helpful_counts
 
 
@@ -38,21 +37,14 @@ class Command(BaseCommand):
             if count := sync_helpful_counts():
                 problems.append(f"{count} audience review(s)' helpful counts")
 
-        films = Film.objects.order_by("pk")
-        total = films.count()
-        for done, film in enumerate(films.iterator(chunk_size=500), start=1):
-            if check:
-                differences = FilmScores.stored_on(film).differences(compute_film_scores(film))
-            else:
-                with transaction.atomic():
-                    locked = Film.objects.select_for_update().get(pk=film.pk)
-                    stored = FilmScores.stored_on(locked)
-                    refresh_film_scores(film=locked)
-                    differences = stored.differences(FilmScores.stored_on(locked))
-            if differences:
-                problems.append(f"{film.slug} ({', '.join(differences)})")
-            if self.stderr.isatty() and done % 1000 == 0:
+        total = Film.objects.count()
+
+        def progress(done: int) -> None:
+            if self.stderr.isatty() and options["verbosity"] >= 1:
                 self.stderr.write(f"{done}/{total} films")
+
+        for film, differences in refresh_scores(check=check, progress=progress):
+            problems.append(f"{film.slug} ({', '.join(differences)})")
 
         if check and problems:
             raise CommandError(
