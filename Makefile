@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint format migrate demo vendor clean
+.PHONY: run test bench install lint format migrate demo vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(STAMP)
 # A development configuration (debugging on) for a fresh clone; edit it to taste.
 .env:
 	cp .env.example .env
+
+## Benchmarks: how long import_movielens takes on a MovieLens "small"-sized folder
+bench: $(STAMP)
+	$(BIN)/python -m bench.import_movielens
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
 from .images import reencode_image
-from .models import User
+from .models import MOVIELENS_MEMBER_PREFIX, User
 
 AVATAR_SIZE = (256, 256)
 
@@ -51,6 +51,12 @@ class SignupForm(UserCreationForm):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(
                 "That username is taken. Please choose another.", code="username_taken"
+            )
+        if username.casefold().startswith(MOVIELENS_MEMBER_PREFIX):
+            raise forms.ValidationError(
+                f"Names starting with “{MOVIELENS_MEMBER_PREFIX}” belong to imported members. "
+                "Please choose another.",
+                code="username_reserved",
             )
         return username
 

@@ -4,6 +4,9 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+# Members imported from MovieLens are named "movielens-<userId>"; nobody signs up as one.
+MOVIELENS_MEMBER_PREFIX = "movielens-"
+
 
 class User(AbstractUser):
     """A member of the site; editors and moderators are members in a group."""

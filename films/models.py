@@ -1,6 +1,7 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import RowNumber
@@ -9,6 +10,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from .slugs import AutoSlugMixin
+
+# How many of the tags members gave a film it keeps, most used first (see Film.tags).
+FILM_TAGS = 10
 
 HALF_STARS = [i / 2 for i in range(1, 11)]  # 0.5, 1.0, ... 5.0
 
@@ -156,6 +160,19 @@ class Film(AutoSlugMixin, models.Model):
         "Acclaimed", max_length=3, choices=AcclaimedOverride, blank=True, default=""
     )
 
+    # Where the film comes from and where else it is described; filled by import_movielens.
+    movielens_id = models.PositiveIntegerField("MovieLens id", null=True, blank=True, unique=True)
+    imdb_id = models.CharField(
+        "IMDb id",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^tt\d{7,10}$", 'An IMDb id looks like "tt0114709".')],
+    )
+    tmdb_id = models.PositiveIntegerField("TMDB id", null=True, blank=True)
+    # The tags members gave the film most often, most used first (at most FILM_TAGS): kept on
+    # the film so its page needs no query for them.
+    tags = models.JSONField(default=list, blank=True)
+
     # Stored scores: written only by reviews.scores.refresh_film_scores(), never on a page view.
     critic_review_count = models.PositiveIntegerField(default=0, editable=False)
     top_critic_review_count = models.PositiveIntegerField(default=0, editable=False)
@@ -237,6 +254,14 @@ class Film(AutoSlugMixin, models.Model):
 
     def slug_text(self) -> str:
         return f"{self.title} {self.year or ''}"
+
+    @property
+    def imdb_url(self) -> str:
+        return f"https://www.imdb.com/title/{self.imdb_id}/" if self.imdb_id else ""
+
+    @property
+    def tmdb_url(self) -> str:
+        return f"https://www.themoviedb.org/movie/{self.tmdb_id}" if self.tmdb_id else ""
 
     @property
     def is_acclaimed(self) -> bool:

@@ -82,6 +82,16 @@ def test_a_username_taken_in_another_case_is_refused_next_to_the_field(client, m
     assert User.objects.filter(username__iexact="mina").count() == 1
 
 
+@pytest.mark.parametrize("username", ["movielens-5", "MovieLens-new"])
+def test_the_names_of_imported_movielens_members_are_refused(client, username):
+    response = client.post("/accounts/signup/", signup_data(username=username))
+    assert response.status_code == 200
+    assert field_error(response, "username").startswith(
+        "Names starting with “movielens-” belong to imported members."
+    )
+    assert not User.objects.filter(username__iexact=username).exists()
+
+
 def test_an_email_already_used_in_another_case_is_refused_next_to_the_field(client, member):
     response = client.post("/accounts/signup/", signup_data(email="MINA@Example.com"))
     assert response.status_code == 200
