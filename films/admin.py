@@ -1,60 +1,197 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV
+from import_export.results import RowResult
 
 from reviews.models import CriticReview
-from reviews.services import sync_film_reviews
+from reviews.services import refresh_scores_of, sync_film_reviews
+from reviewsite.admin import record_action, thumbnail
 
-from .models import Credit, Film, FilmRedirect, Genre, Person, Photo
+from .forms import decade_choices
+from .models import FILM_TAGS, Credit, Film, FilmRedirect, Genre, Person, Photo
+from .resources import FilmResource
 from .services import remember_old_slug
 
 
 @admin.register(Genre)
 class GenreAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug")
+    list_display = ("name", "slug", "film_count")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(film_count=Count("films"))
+
+    @admin.display(description="films", ordering="film_count")
+    def film_count(self, genre: Genre) -> int:
+        return genre.film_count
 
 
 class CreditInline(admin.TabularInline):
     model = Credit
     autocomplete_fields = ("person",)
+    fields = ("person", "role", "character", "order")
     extra = 1
 
 
-class PhotoInline(admin.TabularInline):
+class PhotoPreview:
+    readonly_fields = ("preview",)
+
+    @admin.display(description="preview")
+    def preview(self, photo: Photo) -> str:
+        return thumbnail(photo.image, alt=photo.alt_text)
+
+
+class PhotoInline(PhotoPreview, admin.TabularInline):
     model = Photo
+    fields = ("preview", "image", "alt_text", "caption", "order")
     extra = 1
 
 
-class CriticReviewInline(admin.StackedInline):
+# A film may have a thousand critic reviews: its form edits the newest, the list has them all.
+FILM_FORM_REVIEWS = 20
+
+
+class NewestReviewsFormSet(BaseInlineFormSet):
+    def get_queryset(self):
+        return super().get_queryset().order_by("-review_date", "-pk")[:FILM_FORM_REVIEWS]
+
+
+class CriticReviewInline(admin.TabularInline):
     model = CriticReview
+    formset = NewestReviewsFormSet
+    verbose_name_plural = f"critic reviews (the newest {FILM_FORM_REVIEWS})"
     autocomplete_fields = ("critic", "publication")
     extra = 0
-    fields = (
-        ("critic", "publication", "is_top_critic"),
-        ("sentiment", "review_date", "is_published"),
-        "excerpt",
-        ("url", "original_score", "normalized_score"),
+    show_change_link = True
+    fields = ("critic", "publication", "sentiment", "review_date", "is_published", "is_top_critic")
+
+
+class DecadeFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "decade"
+
+    def lookups(self, request, model_admin):
+        return decade_choices()
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            decade = int(self.value())
+            return queryset.filter(year__gte=decade, year__lt=decade + 10)
+        return queryset
+
+
+class AcclaimedFilter(admin.SimpleListFilter):
+    """Acclaimed as the site shows it (the editors' choice, else the rules), and the choices."""
+
+    title = "Acclaimed"
+    parameter_name = "acclaimed"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", "Acclaimed"),
+            ("no", "Not Acclaimed"),
+            ("forced", "Set by an editor"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.acclaimed()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=queryset.acclaimed().values("pk"))
+        if self.value() == "forced":
+            return queryset.exclude(acclaimed_override=Film.AcclaimedOverride.AUTO)
+        return queryset
+
+
+class ConsensusFilter(admin.SimpleListFilter):
+    title = "critic consensus"
+    parameter_name = "consensus"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has one"), ("no", "Has none")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(consensus="")
+        if self.value() == "no":
+            return queryset.filter(consensus="")
+        return queryset
+
+
+class CSVImportExportMixin(ImportExportMixin):
+    """Editors import rows from CSV (with a preview of each row's errors before anything is
+    saved) and export the list, filtered as it shows, to CSV."""
+
+    formats = [CSV]
+    import_history = {
+        RowResult.IMPORT_TYPE_NEW: (ADDITION, "Added by a CSV import"),
+        RowResult.IMPORT_TYPE_UPDATE: (CHANGE, "Changed by a CSV import"),
+    }
+
+    def generate_log_entries(self, result, request) -> None:
+        for import_type, (flag, message) in self.import_history.items():
+            if rows := [row.instance for row in result.rows if row.import_type == import_type]:
+                LogEntry.objects.log_actions(
+                    user_id=request.user.pk, queryset=rows, action_flag=flag, change_message=message
+                )
+
+
+class TagsField(forms.CharField):
+    """A film's tags (a list) edited as one line: "atmospheric, twist ending"."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value) -> list[str]:
+        tags = {}
+        for tag in str(value or "").split(","):
+            if tag := " ".join(tag.split()):
+                tags.setdefault(tag.casefold(), tag)
+        return list(tags.values())
+
+    def validate(self, value) -> None:
+        if len(value) > FILM_TAGS:
+            raise forms.ValidationError(f"Give at most {FILM_TAGS} tags.")
+
+
+class FilmForm(forms.ModelForm):
+    tags = TagsField(
+        required=False,
+        help_text=f"Up to {FILM_TAGS}, separated by commas; the import fills them from "
+        "MovieLens members' tags.",
     )
 
 
 @admin.register(Film)
-class FilmAdmin(admin.ModelAdmin):
+class FilmAdmin(CSVImportExportMixin, admin.ModelAdmin):
+    form = FilmForm
+    resource_classes = [FilmResource]
     list_display = (
+        "poster_thumbnail",
         "title",
         "year",
         "release_type",
-        "critics_score",
-        "audience_score",
-        "critic_review_count",
-        "audience_rating_count",
+        "critics",
+        "audience",
         "is_acclaimed",
     )
-    list_filter = ("release_type", "genres", "acclaimed_override", "year")
-    search_fields = ("title",)
+    list_display_links = ("poster_thumbnail", "title")
+    list_filter = ("genres", DecadeFilter, "release_type", AcclaimedFilter, ConsensusFilter)
+    search_fields = ("title", "credits__person__name")
+    search_help_text = "Search by title, by a person in the credits, or by year (1994)."
     prepopulated_fields = {"slug": ("title", "year")}
     filter_horizontal = ("genres",)
     inlines = (CreditInline, PhotoInline, CriticReviewInline)
+    actions = ("recompute_scores",)
     readonly_fields = (
+        "all_critic_reviews",
         "critics_score",
         "top_critics_score",
         "critic_review_count",
@@ -67,11 +204,13 @@ class FilmAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("title", "slug", "year", "synopsis", "genres", "poster")}),
         ("Facts", {"fields": ("rating", "runtime", "release_date", "release_type", "studio")}),
-        ("Critics", {"fields": ("consensus", "acclaimed_override")}),
+        ("Critics", {"fields": ("consensus", "acclaimed_override", "all_critic_reviews")}),
+        ("Elsewhere", {"fields": (("imdb_id", "tmdb_id", "movielens_id"), "tags")}),
         (
             "Stored scores",
             {
                 "classes": ("collapse",),
+                "description": "Kept by the reviews; “Recompute scores” in the list rebuilds them.",
                 "fields": (
                     ("critics_score", "top_critics_score", "acclaimed_earned"),
                     ("critic_review_count", "critic_classified_count"),
@@ -81,9 +220,51 @@ class FilmAdmin(admin.ModelAdmin):
         ),
     )
 
+    @admin.display(description="poster")
+    def poster_thumbnail(self, film: Film) -> str:
+        return thumbnail(film.poster, alt=f"Poster of {film}", height=48)
+
+    @admin.display(description="Critics Score", ordering="critics_score")
+    def critics(self, film: Film) -> str:
+        url = reverse("admin:reviews_criticreview_changelist")
+        return format_html(
+            '{}<br><a href="{}?film={}">{} reviews</a>',
+            "—" if film.critics_score is None else f"{film.critics_score}%",
+            url,
+            film.pk,
+            film.critic_review_count,
+        )
+
+    @admin.display(description="Audience Score", ordering="audience_score")
+    def audience(self, film: Film) -> str:
+        return format_html(
+            "{}<br>{} ratings",
+            "—" if film.audience_score is None else f"{film.audience_score}%",
+            film.audience_rating_count,
+        )
+
+    @admin.display(description="all critic reviews")
+    def all_critic_reviews(self, film: Film) -> str:
+        if film.pk is None:
+            return "—"
+        url = reverse("admin:reviews_criticreview_changelist")
+        return format_html(
+            '<a href="{}?film={}">All {} critic reviews of this film</a>',
+            url,
+            film.pk,
+            film.critic_review_count,
+        )
+
     @admin.display(boolean=True, description="Acclaimed")
     def is_acclaimed(self, film: Film) -> bool:
         return film.is_acclaimed
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term.isdigit() and len(term) == 4:
+            queryset |= self.get_queryset(request).filter(year=int(term))
+        return queryset, may_have_duplicates
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
@@ -96,6 +277,12 @@ class FilmAdmin(admin.ModelAdmin):
         # inside the admin's transaction.
         sync_film_reviews(film=form.instance)
 
+    @admin.action(description="Recompute the scores of the selected films", permissions=["change"])
+    def recompute_scores(self, request, queryset) -> None:
+        films = list(queryset.order_by("pk"))
+        refresh_scores_of(film_ids=[film.pk for film in films])
+        record_action(request, films, "Recomputed the scores")
+
 
 @admin.register(FilmRedirect)
 class FilmRedirectAdmin(admin.ModelAdmin):
@@ -107,9 +294,22 @@ class FilmRedirectAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "birth_date")
+    list_display = ("photo_thumbnail", "name", "birth_date", "film_count")
+    list_display_links = ("photo_thumbnail", "name")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        films = Count("credits__film", distinct=True)
+        return super().get_queryset(request).annotate(film_count=films)
+
+    @admin.display(description="photo")
+    def photo_thumbnail(self, person: Person) -> str:
+        return thumbnail(person.photo, alt=f"Photo of {person}", height=48)
+
+    @admin.display(description="films", ordering="film_count")
+    def film_count(self, person: Person) -> int:
+        return person.film_count
 
 
 @admin.register(Credit)
@@ -122,8 +322,8 @@ class CreditAdmin(admin.ModelAdmin):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "film", "order")
+class PhotoAdmin(PhotoPreview, admin.ModelAdmin):
+    list_display = ("preview", "__str__", "film", "order")
     list_select_related = ("film",)
     search_fields = ("caption", "alt_text", "film__title")
     autocomplete_fields = ("film",)

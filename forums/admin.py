@@ -1,12 +1,13 @@
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
 from reviews.admin import MemberTextAdmin, ReportAdmin
+from reviewsite.admin import record_action
 
 from .models import Board, Post, PostReport, PostRevision, Thread
-from .services import set_posts_hidden, synchronize_threads
+from .services import set_posts_hidden, set_thread_flags, synchronize_threads
 
 
 @admin.register(Board)
@@ -39,7 +40,7 @@ class PostInline(admin.StackedInline):
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin):
+class ThreadAdmin(MemberTextAdmin):
     list_display = (
         "title",
         "board",
@@ -55,7 +56,9 @@ class ThreadAdmin(admin.ModelAdmin):
     search_fields = ("title", "film__title")
     autocomplete_fields = ("film", "author")
     readonly_fields = ("is_hidden", "reply_count", "last_posted_at", "last_poster")
+    member_fields = ("title", "author", "created_at")
     inlines = (PostInline,)
+    actions = ("lock", "unlock", "pin", "unpin")
 
     def save_related(self, request, form, formsets, change) -> None:
         super().save_related(request, form, formsets, change)
@@ -71,6 +74,29 @@ class ThreadAdmin(admin.ModelAdmin):
         threads = list(queryset)
         super().delete_queryset(request, queryset)
         synchronize_threads(threads=threads)
+
+    def _set_flag(self, request, queryset, message: str, **flag: bool) -> None:
+        ((name, value),) = flag.items()
+        changed = [t for t in queryset if getattr(t, f"is_{name}") != value]
+        for thread in changed:
+            set_thread_flags(thread=thread, **{name: value})
+        record_action(request, changed, message)
+
+    @admin.action(description="Lock the selected threads", permissions=["change"])
+    def lock(self, request, queryset) -> None:
+        self._set_flag(request, queryset, "Locked", locked=True)
+
+    @admin.action(description="Unlock the selected threads", permissions=["change"])
+    def unlock(self, request, queryset) -> None:
+        self._set_flag(request, queryset, "Unlocked", locked=False)
+
+    @admin.action(description="Pin the selected threads", permissions=["change"])
+    def pin(self, request, queryset) -> None:
+        self._set_flag(request, queryset, "Pinned", pinned=True)
+
+    @admin.action(description="Unpin the selected threads", permissions=["change"])
+    def unpin(self, request, queryset) -> None:
+        self._set_flag(request, queryset, "Unpinned", pinned=False)
 
 
 class RevisionInline(admin.TabularInline):
@@ -118,13 +144,19 @@ class PostAdmin(MemberTextAdmin):
         description="Hide the selected posts (settles their reports)", permissions=["change"]
     )
     def hide_posts(self, request, queryset) -> None:
-        count = set_posts_hidden(posts=queryset, hidden=True, moderator=request.user)
-        self.message_user(request, f"Hid {count} post(s).", messages.SUCCESS)
+        hide_or_restore_posts(request, queryset, hidden=True)
 
     @admin.action(description="Restore the selected posts", permissions=["change"])
     def restore_posts(self, request, queryset) -> None:
-        count = set_posts_hidden(posts=queryset, hidden=False, moderator=request.user)
-        self.message_user(request, f"Restored {count} post(s).", messages.SUCCESS)
+        hide_or_restore_posts(request, queryset, hidden=False)
+
+
+def hide_or_restore_posts(request, posts, *, hidden: bool) -> None:
+    """Hide or restore posts from the admin, into each one's history."""
+    posts = list(posts.select_related("thread"))
+    changed = [post for post in posts if post.is_hidden != hidden]
+    set_posts_hidden(posts=posts, hidden=hidden, moderator=request.user)
+    record_action(request, changed, "Hidden" if hidden else "Restored")
 
 
 @admin.register(PostReport)
@@ -132,6 +164,7 @@ class PostReportAdmin(ReportAdmin):
     """The moderators' queue of reported forum posts."""
 
     reported = "post"
+    set_hidden = staticmethod(hide_or_restore_posts)
     list_display = (
         "created_at",
         "reason",
@@ -143,7 +176,6 @@ class PostReportAdmin(ReportAdmin):
         "is_open",
     )
     list_select_related = ("post__thread__board", "post__author", "reporter")
-    actions = ("hide_reported_posts", "restore_reported_posts", "dismiss_reports")
 
     @admin.display(description="post")
     def reported_post(self, obj: PostReport) -> str:
@@ -164,19 +196,3 @@ class PostReportAdmin(ReportAdmin):
     @admin.display(description="hidden", boolean=True)
     def post_hidden(self, obj: PostReport) -> bool:
         return obj.post.is_hidden
-
-    def _set_hidden(self, request, queryset, hidden: bool) -> None:
-        posts = Post.objects.filter(pk__in=queryset.values("post"))
-        count = set_posts_hidden(posts=posts, hidden=hidden, moderator=request.user)
-        verb = "Hid" if hidden else "Restored"
-        self.message_user(request, f"{verb} {count} post(s).", messages.SUCCESS)
-
-    @admin.action(
-        description="Hide the reported posts (settles their reports)", permissions=["change"]
-    )
-    def hide_reported_posts(self, request, queryset) -> None:
-        self._set_hidden(request, queryset, hidden=True)
-
-    @admin.action(description="Restore the reported posts", permissions=["change"])
-    def restore_reported_posts(self, request, queryset) -> None:
-        self._set_hidden(request, queryset, hidden=False)

@@ -20,6 +20,7 @@ from .models import (
     HelpfulVote,
     ReportReason,
     ReviewReport,
+    Sentiment,
 )
 from .scores import refresh_film_scores, refresh_scores
 
@@ -72,6 +73,39 @@ def delete_critic_reviews(*, reviews: Iterable[CriticReview]) -> None:
 def sync_critic_review_marks(*, critic: Critic) -> None:
     """After a critic's Top Critic flag is set, carry it to their reviews and rescore."""
     refresh_scores_of(film_ids=carry_critic_flags(reviews=critic.reviews.all()))
+
+
+@transaction.atomic
+def set_top_critics(*, critics: Iterable[Critic], top: bool) -> list[Critic]:
+    """Give critics the Top Critic flag (or take it away), carry it to their reviews and
+    rescore their films; returns the critics whose flag changed."""
+    changed = [critic for critic in critics if critic.is_top_critic != top]
+    pks = [critic.pk for critic in changed]
+    Critic.objects.filter(pk__in=pks).update(is_top_critic=top)
+    refresh_scores_of(
+        film_ids=carry_critic_flags(reviews=CriticReview.objects.filter(critic__in=pks))
+    )
+    return changed
+
+
+@transaction.atomic
+def set_critic_reviews(
+    *,
+    reviews: Iterable[CriticReview],
+    is_published: bool | None = None,
+    sentiment: Sentiment | None = None,
+) -> list[CriticReview]:
+    """Publish or unpublish critic reviews, or set their sentiment, in bulk; rescore their
+    films. Returns the reviews that changed."""
+    changes = {
+        name: value
+        for name, value in (("is_published", is_published), ("sentiment", sentiment))
+        if value is not None
+    }
+    changed = [r for r in reviews if any(getattr(r, k) != v for k, v in changes.items())]
+    CriticReview.objects.filter(pk__in=[r.pk for r in changed]).update(**changes)
+    refresh_scores_of(film_ids={r.film_id for r in changed})
+    return changed
 
 
 @transaction.atomic

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "import_export",
     "accounts",
     "films",
     "reviews",
@@ -188,6 +189,12 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# The admin's CSV import and export: an import needs the right to change the rows it writes,
+# runs in one transaction, and a preview (a dry run, rolled back) shows every row's errors first.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Scores: the rules of PRODUCT.md "Scores: the rules", every threshold a setting.
 SCORES_MIN_CRITIC_REVIEWS = env.int("SCORES_MIN_CRITIC_REVIEWS", default=5)

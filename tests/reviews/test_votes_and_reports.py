@@ -225,7 +225,7 @@ def test_moderators_see_reports_and_hiding_takes_the_review_off_the_page_and_sco
     report_pk = ReviewReport.objects.get().pk
     response = client.post(
         reverse("admin:reviews_reviewreport_changelist"),
-        {"action": "hide_reported_reviews", "_selected_action": [report_pk]},
+        {"action": "hide_reported", "_selected_action": [report_pk]},
     )
     assert response.status_code == 302
     bad.refresh_from_db()

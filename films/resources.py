@@ -1,0 +1,158 @@
+"""The films' CSV columns, for the editors' import and export in the admin.
+
+A row finds its film by `slug`, or without one by title and year; otherwise it adds a film.
+Every value is checked before anything is saved, and the admin shows each row's errors in its
+preview; the films imported are rescored at the end (a release type changes Acclaimed).
+"""
+
+from django.db.models import Model
+from import_export import fields, resources, widgets
+
+from reviews.services import refresh_scores_of
+
+from .models import Film, Genre
+
+
+class ChoiceWidget(widgets.Widget):
+    """A choice written as its value or its label, in any case; exported as its value."""
+
+    def __init__(self, choices, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def clean(self, value, row=None, **kwargs) -> str:
+        text = str(value or "").strip()
+        if not text:
+            return ""
+        for choice, label in self.choices:
+            if text.casefold() in (choice.casefold(), str(label).casefold()):
+                return choice
+        allowed = ", ".join(str(label) for choice, label in self.choices if choice)
+        raise ValueError(f"“{text}” is not one of: {allowed}.")
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return value or ""
+
+
+class ISODateWidget(widgets.DateWidget):
+    """A date written as YYYY-MM-DD, the one form no spreadsheet reads two ways."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__("%Y-%m-%d", **kwargs)
+
+    def clean(self, value, row=None, **kwargs):
+        try:
+            return super().clean(value, row, **kwargs)
+        except ValueError:
+            raise ValueError(f"“{value}” is not a date: write it as YYYY-MM-DD.") from None
+
+
+class NamedObjectWidget(widgets.Widget):
+    """A related row written by its slug or its name; exported as `render_field`."""
+
+    def __init__(self, model: type[Model], *, name_field: str, render_field: str, **kwargs):
+        super().__init__(**kwargs)
+        self.model, self.name_field, self.render_field = model, name_field, render_field
+
+    def clean(self, value, row=None, **kwargs) -> Model | None:
+        text = str(value or "").strip()
+        if not text:
+            return None
+        rows = self.model._default_manager
+        found = rows.filter(slug=text).first()
+        if found is None:
+            named = list(rows.filter(**{f"{self.name_field}__iexact": text})[:2])
+            kind = self.model._meta.verbose_name
+            if not named:
+                raise ValueError(f"No {kind} is called “{text}”: add it in the admin first.")
+            if len(named) > 1:
+                raise ValueError(f"More than one {kind} is called “{text}”: give its slug.")
+            found = named[0]
+        return found
+
+    def render(self, value, obj=None, **kwargs) -> str:
+        return getattr(value, self.render_field) if value else ""
+
+
+class GenresWidget(widgets.ManyToManyWidget):
+    """Genres by name, separated by commas or "|"; a name we do not have is an error."""
+
+    def __init__(self) -> None:
+        super().__init__(Genre, separator=", ", field="name")
+
+    def clean(self, value, row=None, **kwargs) -> list[Genre]:
+        names = [n.strip() for n in str(value or "").replace("|", ",").split(",") if n.strip()]
+        genres = {g.name.casefold(): g for g in Genre.objects.all()}
+        unknown = [name for name in names if name.casefold() not in genres]
+        if unknown:
+            raise ValueError(
+                f"Unknown genre: {', '.join(unknown)}. The genres are: "
+                f"{', '.join(g.name for g in genres.values())}."
+            )
+        return [genres[name.casefold()] for name in names]
+
+
+def choice_field(name: str, choices) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=ChoiceWidget(choices))
+
+
+def stored_field(name: str) -> fields.Field:
+    """A stored score: exported with the films, never imported (the reviews make it)."""
+    return fields.Field(attribute=name, column_name=name, readonly=True)
+
+
+class FilmResource(resources.ModelResource):
+    genres = fields.Field(attribute="genres", column_name="genres", widget=GenresWidget())
+    rating = choice_field("rating", Film.Rating.choices)
+    release_type = choice_field("release_type", Film.ReleaseType.choices)
+    acclaimed_override = choice_field("acclaimed_override", Film.AcclaimedOverride.choices)
+    release_date = fields.Field(
+        attribute="release_date", column_name="release_date", widget=ISODateWidget()
+    )
+    critics_score = stored_field("critics_score")
+    audience_score = stored_field("audience_score")
+    critic_review_count = stored_field("critic_review_count")
+    audience_rating_count = stored_field("audience_rating_count")
+
+    class Meta:
+        model = Film
+        fields = (
+            "slug",
+            "title",
+            "year",
+            "genres",
+            "release_date",
+            "release_type",
+            "rating",
+            "runtime",
+            "studio",
+            "synopsis",
+            "consensus",
+            "acclaimed_override",
+            "imdb_id",
+            "tmdb_id",
+            "critics_score",
+            "audience_score",
+            "critic_review_count",
+            "audience_rating_count",
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def get_queryset(self):
+        return Film.objects.prefetch_related("genres")
+
+    def get_instance(self, instance_loader, row) -> Film | None:
+        slug = str(row.get("slug") or "").strip()
+        if slug:
+            return Film.objects.filter(slug=slug).first()
+        title, year = str(row.get("title") or "").strip(), str(row.get("year") or "").strip()
+        if not title or not (year.isdigit() or not year):
+            return None
+        return Film.objects.filter(title__iexact=title, year=int(year) if year else None).first()
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run"):
+            refresh_scores_of(film_ids=[row.object_id for row in result.valid_rows()])

@@ -1,0 +1,104 @@
+"""The critic reviews' CSV columns, for the editors' import and export in the admin.
+
+A row names its film by slug and its critic and publication by name (or slug); they must exist.
+It updates the film's review at the same URL, or else by the same critic and publication;
+otherwise it adds one (`id` is exported for reference and never read). At the end the reviews
+take their critics' Top Critic flags and every film touched is rescored, in the import's
+transaction.
+"""
+
+from import_export import fields, resources, widgets
+
+from films.models import Film
+from films.resources import ChoiceWidget, ISODateWidget, NamedObjectWidget
+
+from .models import Critic, CriticReview, Publication, Sentiment
+from .services import carry_critic_flags, refresh_scores_of
+
+
+def named_field(name: str, model, *, name_field: str = "name", render_field: str = "name"):
+    widget = NamedObjectWidget(model, name_field=name_field, render_field=render_field)
+    return fields.Field(attribute=name, column_name=name, widget=widget)
+
+
+class CriticReviewResource(resources.ModelResource):
+    film = named_field("film", Film, name_field="title", render_field="slug")
+    critic = named_field("critic", Critic)
+    publication = named_field("publication", Publication)
+    sentiment = fields.Field(
+        attribute="sentiment", column_name="sentiment", widget=ChoiceWidget(Sentiment.choices)
+    )
+    review_date = fields.Field(
+        attribute="review_date", column_name="review_date", widget=ISODateWidget()
+    )
+    is_published = fields.Field(
+        attribute="is_published",
+        column_name="is_published",
+        default=True,
+        widget=widgets.BooleanWidget(),
+    )
+    is_top_critic = fields.Field(
+        attribute="is_top_critic",
+        column_name="is_top_critic",
+        default=False,
+        widget=widgets.BooleanWidget(),
+    )
+    id = fields.Field(attribute="id", column_name="id", readonly=True)
+
+    class Meta:
+        model = CriticReview
+        fields = (
+            "id",
+            "film",
+            "critic",
+            "publication",
+            "sentiment",
+            "review_date",
+            "original_score",
+            "normalized_score",
+            "excerpt",
+            "url",
+            "is_published",
+            "is_top_critic",
+        )
+        clean_model_instances = True
+        skip_unchanged = True
+        report_skipped = True
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.touched_film_ids: set[int] = set()
+
+    def get_queryset(self):
+        return CriticReview.objects.select_related("film", "critic", "publication")
+
+    def get_instance(self, instance_loader, row) -> CriticReview | None:
+        try:
+            film = self.fields["film"].clean(row)
+            critic = self.fields["critic"].clean(row)
+            publication = self.fields["publication"].clean(row)
+        except ValueError:
+            return None  # the row's own errors say why
+        if film is None:
+            return None
+        reviews = CriticReview.objects.filter(film=film)
+        url = str(row.get("url") or "").strip()
+        if url:
+            return reviews.filter(url=url).first()
+        if critic or publication:
+            return reviews.filter(critic=critic, publication=publication).first()
+        return None
+
+    def after_init_instance(self, instance, new, row, **kwargs) -> None:
+        if not new:  # it may move to another film, which leaves this one's score too
+            self.touched_film_ids.add(instance.film_id)
+
+    def after_save_instance(self, instance, row, **kwargs) -> None:
+        self.touched_film_ids.add(instance.film_id)
+
+    def after_import(self, dataset, result, **kwargs) -> None:
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run"):
+            reviews = CriticReview.objects.filter(film__in=self.touched_film_ids)
+            carry_critic_flags(reviews=reviews)
+            refresh_scores_of(film_ids=self.touched_film_ids)
