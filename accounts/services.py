@@ -6,7 +6,8 @@ from django.core.files import File
 from django.db import transaction
 
 from reviews.models import AudienceReview, HelpfulVote
-from reviews.services import refresh_scores_of, sync_helpful_counts
+from reviews.scores import refresh_scores
+from reviews.services import sync_helpful_counts
 
 from .models import User
 
@@ -22,7 +23,7 @@ def delete_members(*, users: Iterable[User]) -> None:
         User.objects.filter(pk__in=ids).exclude(avatar="").values_list("avatar", flat=True)
     )
     User.objects.filter(pk__in=ids).delete()
-    refresh_scores_of(film_ids=film_ids)
+    refresh_scores(film_ids=film_ids)
     sync_helpful_counts(reviews=AudienceReview.objects.filter(pk__in=voted_on))
     _delete_files_on_commit(avatars)
 

@@ -10,7 +10,8 @@ from import_export.formats.base_formats import CSV
 from import_export.results import RowResult
 
 from reviews.models import CriticReview
-from reviews.services import refresh_scores_of, sync_film_reviews
+from reviews.scores import refresh_scores
+from reviews.services import sync_film_reviews
 from reviewsite.admin import record_action, thumbnail
 
 from .forms import decade_choices
@@ -280,7 +281,7 @@ class FilmAdmin(CSVImportExportMixin, admin.ModelAdmin):
     @admin.action(description="Recompute the scores of the selected films", permissions=["change"])
     def recompute_scores(self, request, queryset) -> None:
         films = list(queryset.order_by("pk"))
-        refresh_scores_of(film_ids=[film.pk for film in films])
+        refresh_scores(film_ids=[film.pk for film in films])
         record_action(request, films, "Recomputed the scores")
 
 

@@ -8,7 +8,7 @@ preview; the films imported are rescored at the end (a release type changes Accl
 from django.db.models import Model
 from import_export import fields, resources, widgets
 
-from reviews.services import refresh_scores_of
+from reviews.scores import refresh_scores
 
 from .models import Film, Genre
 
@@ -155,4 +155,4 @@ class FilmResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
         if not kwargs.get("dry_run"):
-            refresh_scores_of(film_ids=[row.object_id for row in result.valid_rows()])
+            refresh_scores(film_ids=[row.object_id for row in result.valid_rows()])

@@ -9,9 +9,9 @@ from reviewsite.admin import record_action, thumbnail
 
 from .models import AudienceReview, Critic, CriticReview, Publication, ReviewReport, Sentiment
 from .resources import CriticReviewResource
+from .scores import refresh_scores
 from .services import (
     delete_critic_reviews,
-    refresh_scores_of,
     save_critic_review,
     set_audience_reviews_hidden,
     set_critic_reviews,
@@ -233,16 +233,16 @@ class AudienceReviewAdmin(MemberTextAdmin):
             # The one way to hide or restore, so hiding here settles reports as the actions do.
             set_audience_reviews_hidden(reviews=[obj], hidden=obj.is_hidden, moderator=request.user)
         # An edit may move the review to another film: both films' scores change.
-        refresh_scores_of(film_ids={obj.film_id, form.initial.get("film")} - {None})
+        refresh_scores(film_ids={obj.film_id, form.initial.get("film")} - {None})
 
     def delete_model(self, request, obj) -> None:
         super().delete_model(request, obj)
-        refresh_scores_of(film_ids={obj.film_id})
+        refresh_scores(film_ids={obj.film_id})
 
     def delete_queryset(self, request, queryset) -> None:
         film_ids = set(queryset.values_list("film_id", flat=True))
         super().delete_queryset(request, queryset)
-        refresh_scores_of(film_ids=film_ids)
+        refresh_scores(film_ids=film_ids)
 
     def get_queryset(self, request):
         return (

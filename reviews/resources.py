@@ -13,7 +13,8 @@ from films.models import Film
 from films.resources import ChoiceWidget, ISODateWidget, NamedObjectWidget
 
 from .models import Critic, CriticReview, Publication, Sentiment
-from .services import carry_critic_flags, refresh_scores_of
+from .scores import refresh_scores
+from .services import carry_critic_flags
 
 
 def named_field(name: str, model, *, name_field: str = "name", render_field: str = "name"):
@@ -101,4 +102,4 @@ class CriticReviewResource(resources.ModelResource):
         if not kwargs.get("dry_run"):
             reviews = CriticReview.objects.filter(film__in=self.touched_film_ids)
             carry_critic_flags(reviews=reviews)
-            refresh_scores_of(film_ids=self.touched_film_ids)
+            refresh_scores(film_ids=self.touched_film_ids)

@@ -25,11 +25,6 @@ from .models import (
 from .scores import refresh_film_scores, refresh_scores
 
 
-def refresh_scores_of(*, film_ids: Iterable[int]) -> None:
-    """Refresh the stored scores of the given films, in a stable order to avoid deadlocks."""
-    refresh_scores(film_ids=film_ids)
-
-
 def carry_critic_flags(*, reviews: QuerySet[CriticReview]) -> set[int]:
     """Make each review's Top Critic mark its critic's flag; return the films that changed."""
     stale = reviews.filter(critic__isnull=False).exclude(is_top_critic=F("critic__is_top_critic"))
@@ -57,7 +52,7 @@ def save_critic_review(*, review: CriticReview) -> CriticReview:
             .get(pk=review.critic_id)
         )
     review.save()
-    refresh_scores_of(film_ids={review.film_id, previous_film_id} - {None})
+    refresh_scores(film_ids={review.film_id, previous_film_id} - {None})
     return review
 
 
@@ -66,13 +61,13 @@ def delete_critic_reviews(*, reviews: Iterable[CriticReview]) -> None:
     reviews = list(reviews)
     film_ids = {r.film_id for r in reviews}
     CriticReview.objects.filter(pk__in=[r.pk for r in reviews]).delete()
-    refresh_scores_of(film_ids=film_ids)
+    refresh_scores(film_ids=film_ids)
 
 
 @transaction.atomic
 def sync_critic_review_marks(*, critic: Critic) -> None:
     """After a critic's Top Critic flag is set, carry it to their reviews and rescore."""
-    refresh_scores_of(film_ids=carry_critic_flags(reviews=critic.reviews.all()))
+    refresh_scores(film_ids=carry_critic_flags(reviews=critic.reviews.all()))
 
 
 @transaction.atomic
@@ -82,9 +77,7 @@ def set_top_critics(*, critics: Iterable[Critic], top: bool) -> list[Critic]:
     changed = [critic for critic in critics if critic.is_top_critic != top]
     pks = [critic.pk for critic in changed]
     Critic.objects.filter(pk__in=pks).update(is_top_critic=top)
-    refresh_scores_of(
-        film_ids=carry_critic_flags(reviews=CriticReview.objects.filter(critic__in=pks))
-    )
+    refresh_scores(film_ids=carry_critic_flags(reviews=CriticReview.objects.filter(critic__in=pks)))
     return changed
 
 
@@ -104,7 +97,7 @@ def set_critic_reviews(
     }
     changed = [r for r in reviews if any(getattr(r, k) != v for k, v in changes.items())]
     CriticReview.objects.filter(pk__in=[r.pk for r in changed]).update(**changes)
-    refresh_scores_of(film_ids={r.film_id for r in changed})
+    refresh_scores(film_ids={r.film_id for r in changed})
     return changed
 
 
@@ -196,7 +189,7 @@ def set_audience_reviews_hidden(
     AudienceReview.objects.filter(pk__in=pks).update(is_hidden=hidden)
     if hidden:
         ReviewReport.objects.filter(review__in=pks).resolve(moderator=moderator)
-    refresh_scores_of(film_ids=film_ids)
+    refresh_scores(film_ids=film_ids)
 
 
 def _votes_of_review():

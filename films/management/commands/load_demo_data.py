@@ -26,8 +26,8 @@ from reviews.models import (
     Publication,
     ScoreRecord,
 )
-from reviews.scores import audience_score, critics_score, record_scores
-from reviews.services import refresh_scores_of, sync_helpful_counts
+from reviews.scores import audience_score, critics_score, record_scores, refresh_scores
+from reviews.services import sync_helpful_counts
 from reviewsite.markup import render_markdown
 
 User = get_user_model()
@@ -56,7 +56,7 @@ class Command(BaseCommand):
             seed_film = self.load_seed_film()
             films = self.load_catalogue(catalogue)
             self.step("Refreshing scores")
-            refresh_scores_of(film_ids=[seed_film.pk, *(f.pk for f in films.values())])
+            refresh_scores(film_ids=[seed_film.pk, *(f.pk for f in films.values())])
             self.load_score_history(catalogue, films, seed_film)
             self.load_forum(catalogue, films)
             self.load_news(catalogue, films)
