@@ -136,6 +136,18 @@ class CSVImportExportMixin(ImportExportMixin):
         RowResult.IMPORT_TYPE_UPDATE: (CHANGE, "Changed by a CSV import"),
     }
 
+    def import_action(self, request, **kwargs):
+        # The page lists the columns an import reads: not those exported only (stored scores).
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if "fields_list" in context:
+            resources = self.get_import_resource_classes(request)
+            context["fields_list"] = [
+                (name, [f.column_name for f in resource().get_import_fields() if not f.readonly])
+                for (name, _), resource in zip(context["fields_list"], resources, strict=False)
+            ]
+        return response
+
     def generate_log_entries(self, result, request) -> None:
         for import_type, (flag, message) in self.import_history.items():
             if rows := [row.instance for row in result.rows if row.import_type == import_type]:

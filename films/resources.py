@@ -5,6 +5,7 @@ Every value is checked before anything is saved, and the admin shows each row's 
 preview; the films imported are rescored at the end (a release type changes Acclaimed).
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model
 from import_export import fields, resources, widgets
 
@@ -151,6 +152,22 @@ class FilmResource(resources.ModelResource):
         if not title or not (year.isdigit() or not year):
             return None
         return Film.objects.filter(title__iexact=title, year=int(year) if year else None).first()
+
+    def import_instance(self, instance, row, **kwargs) -> None:
+        # Genres are saved after the film, where a bad name would stop the whole preview with
+        # an exception: check them with the row's other values so the row shows its errors.
+        errors = {}
+        try:
+            super().import_instance(instance, row, **kwargs)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "genres" in row:
+            try:
+                self.fields["genres"].clean(row)
+            except ValueError as error:
+                errors["genres"] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)

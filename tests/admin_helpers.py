@@ -38,12 +38,12 @@ def confirm_import(client: Client, label: str, preview):
 def row_errors(preview) -> dict[int, str]:
     """Each refused row's errors, by its number in the file (1 is the first row of data)."""
     result = preview.context["result"]
+    # Each bad row in the preview's table, not an exception that stops the preview.
+    assert not result.has_errors(), result.row_errors()
     errors = {
         row.number: " ".join(str(m) for messages in row.error_dict.values() for m in messages)
         for row in result.invalid_rows
     }
-    for number, exceptions in result.row_errors():
-        errors[number] = " ".join(str(e.error) for e in exceptions)
     return errors
 
 

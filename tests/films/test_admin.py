@@ -167,6 +167,14 @@ def test_films_export_to_csv_with_their_genres_and_stored_scores(editing):
     ]
 
 
+def test_the_import_page_lists_the_columns_an_import_reads(editing):
+    response = editing.get(reverse("admin:films_film_import"))
+
+    ((_, columns),) = response.context["fields_list"]
+    assert columns[:4] == ["slug", "title", "year", "genres"]
+    assert "critics_score" not in columns  # exported, never imported
+
+
 def test_an_import_previews_every_row_and_saves_only_when_confirmed(editing):
     GenreFactory(name="Drama")
     GenreFactory(name="Crime")
