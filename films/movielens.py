@@ -274,18 +274,26 @@ class MovieLensFolder:
         seen: dict[int, int] = {}
         for line, movie in self._read(MOVIES, parse_movie, problems):
             if (first := seen.setdefault(movie.movielens_id, line)) != line:
-                problems.add(
-                    MOVIES, line, f"movieId {movie.movielens_id} is already on line {first}"
-                )
+                problems.add(MOVIES, line, _repeated(movie.movielens_id, first))
             else:
                 yield movie
 
-    def ratings(self, problems: Problems, *, movie_ids: set[int]) -> Iterator[Rating]:
-        """ratings.csv's ratings of known films; a member's second rating of a film is a problem."""
+    def ratings(
+        self, problems: Problems, *, movie_ids: set[int], taken_user_ids: set[int] = frozenset()
+    ) -> Iterator[Rating]:
+        """ratings.csv's ratings of known films; a member's second rating of a film is a problem,
+        and so is a rating by a user whose member name a person of the site already has."""
         seen: dict[tuple[int, int], int] = {}
         for line, rating in self._read(RATINGS, parse_rating, problems):
             if rating.movie_id not in movie_ids:
                 problems.add(RATINGS, line, _unknown(rating.movie_id))
+            elif rating.user_id in taken_user_ids:
+                problems.add(
+                    RATINGS,
+                    line,
+                    f"userId {rating.user_id}: a member of the site already has the name "
+                    f"of its imported member",
+                )
             elif (first := seen.setdefault((rating.user_id, rating.movie_id), line)) != line:
                 problems.add(
                     RATINGS,
@@ -309,11 +317,7 @@ class MovieLensFolder:
             if link.movie_id not in movie_ids:
                 problems.add(LINKS, line, _unknown(link.movie_id))
             elif link.movie_id in links:
-                problems.add(
-                    LINKS,
-                    line,
-                    f"movieId {link.movie_id} is already on line {lines[link.movie_id]}",
-                )
+                problems.add(LINKS, line, _repeated(link.movie_id, lines[link.movie_id]))
             else:
                 links[link.movie_id], lines[link.movie_id] = link, line
         return links
@@ -328,7 +332,15 @@ class MovieLensFolder:
             reader = csv.reader(handle)
             indexes, header = self._columns(name, next(reader, []))
             width, line = len(header), reader.line_num
-            for values in reader:
+            while True:
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as error:
+                    # An unclosed quote swallows the rest of the file: nothing after it is a row.
+                    problems.add(name, line + 1, f"{error}; the rest of {name} is not read")
+                    return
                 start, line = line + 1, reader.line_num  # a quoted value may span lines
                 if not values:
                     continue

@@ -7,7 +7,7 @@ from itertools import islice
 from typing import Protocol, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import is_password_usable, make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -107,20 +107,25 @@ def import_movielens(
     film_ids, new_film_ids = _import_films(
         movies, links, top_tags(tags), report=report, batch_size=batch_size, progress=progress
     )
-    rated_film_ids = _import_ratings(
-        folder, film_ids, report=report, batch_size=batch_size, progress=progress
-    )
-    touched = rated_film_ids | new_film_ids
-    report.rescored_films = len(touched)
-    with progress(total=len(touched), desc="Scores", unit="film") as bar:
-        done = 0
+    rated: set[int] = set()
+    try:
+        _import_ratings(
+            folder, film_ids, rated=rated, report=report, batch_size=batch_size, progress=progress
+        )
+    finally:
+        # Also when the import stops halfway (an interrupt, a lost connection): the films whose
+        # ratings were committed get their scores, so stored scores always match the reviews.
+        touched = rated | new_film_ids
+        report.rescored_films = len(touched)
+        with progress(total=len(touched), desc="Scores", unit="film") as bar:
+            done = 0
 
-        def advance(now_done: int) -> None:
-            nonlocal done
-            bar.update(now_done - done)
-            done = now_done
+            def advance(now_done: int) -> None:
+                nonlocal done
+                bar.update(now_done - done)
+                done = now_done
 
-        refresh_scores(film_ids=touched, progress=advance)
+            refresh_scores(film_ids=touched, progress=advance)
     return report
 
 
@@ -239,26 +244,46 @@ def _import_ratings(
     folder: MovieLensFolder,
     film_ids: dict[int, int],
     *,
+    rated: set[int],
     report: MovieLensImport,
     batch_size: int,
     progress: Callable[..., Progress],
-) -> set[int]:
-    """Store each rating as its member's audience review, creating the members; the films rated.
+) -> None:
+    """Store each rating as its member's audience review, creating the members; add the films
+    rated to `rated` as each batch commits.
 
-    Reviews already stored with the same rating and date are left alone, so a second run
-    writes nothing; the others are upserted on (film, member).
+    An imported member is inactive with an unusable password: a person who took such a name
+    (in any case) before sign-up refused them keeps their account, and that user's ratings are
+    reported and skipped. Reviews already stored with the same rating and date are left alone,
+    so a second run writes nothing; the others are upserted on (film, member).
     """
     User = get_user_model()
-    imported = User.objects.filter(username__startswith=MOVIELENS_MEMBER_PREFIX)
-    member_ids = dict(imported.values_list("username", "pk"))
+    member_ids, taken = {}, set()
+    for username, pk, is_active, password in User.objects.filter(
+        username__istartswith=MOVIELENS_MEMBER_PREFIX
+    ).values_list("username", "pk", "is_active", "password"):
+        if not is_active and not is_password_usable(password):
+            member_ids[username] = pk
+        else:
+            taken.add(username.casefold())
     stored = {
         (film_id, user_id): (rating, created_at)
         for film_id, user_id, rating, created_at in AudienceReview.objects.filter(
-            user__in=imported
+            user__in=member_ids.values()
         ).values_list("film_id", "user_id", "rating", "created_at")
     }
-    members, rated = set(), set()
-    ratings = folder.ratings(report.problems, movie_ids=set(film_ids))
+    members = set()
+    ratings = folder.ratings(
+        report.problems,
+        movie_ids=set(film_ids),
+        taken_user_ids={
+            int(suffix)
+            for name in taken
+            if (suffix := name.removeprefix(MOVIELENS_MEMBER_PREFIX)).isascii()
+            and suffix.isdigit()
+            and _member_username(int(suffix)) == name
+        },
+    )
     with progress(total=folder.count_rows(RATINGS), desc="Ratings", unit="rating") as bar:
         for batch in _batches(ratings, batch_size):
             usernames = {_member_username(rating.user_id) for rating in batch}
@@ -296,7 +321,6 @@ def _import_ratings(
             rated.update(review.film_id for review in reviews)
             bar.update(len(batch))
     report.members = len(members)
-    return rated
 
 
 def _member_username(user_id: int) -> str:

@@ -429,7 +429,56 @@ def test_members_who_signed_up_keep_their_own_reviews(folder):
     assert toy.audience_rating_count == 4  # hers and the three imported ones
 
 
+@pytest.mark.parametrize("username", ["movielens-1", "MovieLens-1"])
+def test_a_person_who_took_an_imported_members_name_keeps_their_account(folder, username):
+    person = MemberFactory(username=username)
+
+    _out, err = run_import(folder)
+
+    person.refresh_from_db()
+    assert person.is_active and person.has_usable_password()
+    assert not AudienceReview.objects.filter(user=person).exists()
+    assert (
+        "ratings.csv line 2: userId 1: a member of the site already has the name of its "
+        "imported member"
+    ) in err
+    assert AudienceReview.objects.filter(user__username="movielens-2").exists()
+
+
+def test_an_import_stopped_halfway_leaves_scores_that_match_its_reviews(folder, monkeypatch):
+    """Batches that committed stay, and their films are rescored on the way out."""
+    real_bulk_create = AudienceReview.objects.bulk_create
+    calls = []
+
+    def bulk_create_then_stop(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real_bulk_create(*args, **kwargs)
+
+    monkeypatch.setattr(AudienceReview.objects, "bulk_create", bulk_create_then_stop)
+
+    with pytest.raises(KeyboardInterrupt):
+        run_import(folder, "--batch-size", "2")
+
+    assert AudienceReview.objects.count() == 2  # the first batch
+    assert Film.objects.get(movielens_id=1).audience_rating_count == 1
+    call_command("recompute_scores", "--check", stdout=StringIO())
+
+
 # Bad input ------------------------------------------------------------------------------------
+
+
+def test_an_unclosed_quote_is_reported_and_the_rows_before_it_import(tmp_path):
+    folder = write_movielens(tmp_path / "ml", movies=[(1, "Toy Story (1995)", "Animation")])
+    with (folder / "ratings.csv").open("a", encoding="utf-8") as handle:
+        handle.write('1,1,4.0,1136073600\n2,1,"5.0' + "x" * 200_000 + "\n3,1,3.0,1136073600\n")
+
+    _out, err = run_import(folder)
+
+    assert "ratings.csv line 3: field larger than field limit" in err
+    assert "the rest of ratings.csv is not read" in err
+    assert AudienceReview.objects.count() == 1
 
 
 def test_malformed_rows_are_reported_by_line_and_the_rest_is_imported(tmp_path):
