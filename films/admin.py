@@ -1,18 +1,14 @@
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
-from import_export.admin import ImportExportMixin
-from import_export.formats.base_formats import CSV
-from import_export.results import RowResult
 
 from reviews.models import CriticReview
 from reviews.scores import refresh_scores
 from reviews.services import sync_film_reviews
-from reviewsite.admin import record_action, thumbnail
+from reviewsite.admin import CSVImportExportMixin, is_number, record_action, thumbnail
 
 from .forms import decade_choices
 from .models import FILM_TAGS, Credit, Film, FilmRedirect, Genre, Person, Photo
@@ -61,7 +57,11 @@ FILM_FORM_REVIEWS = 20
 
 class NewestReviewsFormSet(BaseInlineFormSet):
     def get_queryset(self):
-        return super().get_queryset().order_by("-review_date", "-pk")[:FILM_FORM_REVIEWS]
+        # Made once: the formset asks for it once a form, and each slice would query again.
+        if not hasattr(self, "_newest"):
+            self._newest = super().get_queryset().order_by("-review_date", "-pk")
+            self._newest = self._newest[:FILM_FORM_REVIEWS]
+        return self._newest
 
 
 class CriticReviewInline(admin.TabularInline):
@@ -82,7 +82,7 @@ class DecadeFilter(admin.SimpleListFilter):
         return decade_choices()
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if is_number(self.value()):
             decade = int(self.value())
             return queryset.filter(year__gte=decade, year__lt=decade + 10)
         return queryset
@@ -124,36 +124,6 @@ class ConsensusFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(consensus="")
         return queryset
-
-
-class CSVImportExportMixin(ImportExportMixin):
-    """Editors import rows from CSV (with a preview of each row's errors before anything is
-    saved) and export the list, filtered as it shows, to CSV."""
-
-    formats = [CSV]
-    import_history = {
-        RowResult.IMPORT_TYPE_NEW: (ADDITION, "Added by a CSV import"),
-        RowResult.IMPORT_TYPE_UPDATE: (CHANGE, "Changed by a CSV import"),
-    }
-
-    def import_action(self, request, **kwargs):
-        # The page lists the columns an import reads: not those exported only (stored scores).
-        response = super().import_action(request, **kwargs)
-        context = getattr(response, "context_data", None) or {}
-        if "fields_list" in context:
-            resources = self.get_import_resource_classes(request)
-            context["fields_list"] = [
-                (name, [f.column_name for f in resource().get_import_fields() if not f.readonly])
-                for (name, _), resource in zip(context["fields_list"], resources, strict=False)
-            ]
-        return response
-
-    def generate_log_entries(self, result, request) -> None:
-        for import_type, (flag, message) in self.import_history.items():
-            if rows := [row.instance for row in result.rows if row.import_type == import_type]:
-                LogEntry.objects.log_actions(
-                    user_id=request.user.pk, queryset=rows, action_flag=flag, change_message=message
-                )
 
 
 class TagsField(forms.CharField):
@@ -273,11 +243,12 @@ class FilmAdmin(CSVImportExportMixin, admin.ModelAdmin):
         return film.is_acclaimed
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # `queryset` comes filtered by the list's filters: a year found stays within them.
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
-        if term.isdigit() and len(term) == 4:
-            queryset |= self.get_queryset(request).filter(year=int(term))
-        return queryset, may_have_duplicates
+        if is_number(term) and len(term) == 4:
+            found |= queryset.filter(year=int(term))
+        return found, may_have_duplicates
 
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)

@@ -1,8 +1,10 @@
 """The films' CSV columns, for the editors' import and export in the admin.
 
 A row finds its film by `slug`, or without one by title and year; otherwise it adds a film.
-Every value is checked before anything is saved, and the admin shows each row's errors in its
-preview; the films imported are rescored at the end (a release type changes Acclaimed).
+A blank cell leaves the film's value as it is (clearing one is the change form's job), so a file
+of a few columns never wipes the others. Every value is checked before anything is saved, and
+the admin shows each row's errors in its preview; the films imported are rescored at the end (a
+release type changes Acclaimed).
 """
 
 from django.core.exceptions import ValidationError
@@ -12,6 +14,32 @@ from import_export import fields, resources, widgets
 from reviews.scores import refresh_scores
 
 from .models import Film, Genre
+
+
+def is_blank(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+class BlankKeepsResource(resources.ModelResource):
+    """A row's blank cells leave the values as they are (a new row's: the model's defaults)."""
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs) -> None:
+        if not is_blank(row.get(field.column_name)):
+            super().import_field(field, instance, row, is_m2m, **kwargs)
+
+
+class StrictBooleanWidget(widgets.BooleanWidget):
+    """Yes or no, written 1/0, true/false or yes/no: anything else is an error, not a no."""
+
+    VALUES = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+    def clean(self, value, row=None, **kwargs) -> bool | None:
+        if is_blank(value):
+            return None
+        text = str(value).strip().casefold()
+        if text not in self.VALUES:
+            raise ValueError(f"“{value}” is not yes or no: write 1 or 0.")
+        return self.VALUES[text]
 
 
 class ChoiceWidget(widgets.Widget):
@@ -102,7 +130,7 @@ def stored_field(name: str) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, readonly=True)
 
 
-class FilmResource(resources.ModelResource):
+class FilmResource(BlankKeepsResource):
     genres = fields.Field(attribute="genres", column_name="genres", widget=GenresWidget())
     rating = choice_field("rating", Film.Rating.choices)
     release_type = choice_field("release_type", Film.ReleaseType.choices)
@@ -148,10 +176,14 @@ class FilmResource(resources.ModelResource):
         slug = str(row.get("slug") or "").strip()
         if slug:
             return Film.objects.filter(slug=slug).first()
-        title, year = str(row.get("title") or "").strip(), str(row.get("year") or "").strip()
-        if not title or not (year.isdigit() or not year):
+        title = str(row.get("title") or "").strip()
+        try:
+            year = widgets.IntegerWidget().clean(row.get("year"))  # "1994.0" from a spreadsheet
+        except ValueError:
+            return None  # the row's own errors say why
+        if not title:
             return None
-        return Film.objects.filter(title__iexact=title, year=int(year) if year else None).first()
+        return Film.objects.filter(title__iexact=title, year=year).first()
 
     def import_instance(self, instance, row, **kwargs) -> None:
         # Genres are saved after the film, where a bad name would stop the whole preview with

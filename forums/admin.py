@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -70,6 +71,7 @@ class ThreadAdmin(MemberTextAdmin):
         super().delete_model(request, obj)
         synchronize_threads(threads=[obj])
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset) -> None:
         threads = list(queryset)
         super().delete_queryset(request, queryset)
@@ -135,6 +137,7 @@ class PostAdmin(MemberTextAdmin):
         super().delete_model(request, obj)
         synchronize_threads(threads=[obj.thread])
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset) -> None:
         threads = list(Thread.objects.filter(posts__in=queryset).distinct())
         super().delete_queryset(request, queryset)

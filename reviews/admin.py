@@ -1,17 +1,19 @@
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from films.admin import CSVImportExportMixin
-from reviewsite.admin import record_action, thumbnail
+from reviewsite.admin import CSVImportExportMixin, is_number, record_action, thumbnail
 
 from .models import AudienceReview, Critic, CriticReview, Publication, ReviewReport, Sentiment
 from .resources import CriticReviewResource
 from .scores import refresh_scores
 from .services import (
     delete_critic_reviews,
+    lock_films,
+    lock_films_reviewed_by,
     save_critic_review,
     set_audience_reviews_hidden,
     set_critic_reviews,
@@ -35,14 +37,14 @@ class ChosenObjectFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         value = self.value()
-        if not (value and value.isdigit()):
+        if not is_number(value):
             return []
         model = model_admin.model._meta.get_field(self.field).related_model
         chosen = model._default_manager.filter(pk=value).first()
         return [(value, str(chosen) if chosen else f"No {model._meta.verbose_name} {value}")]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
+        if is_number(self.value()):
             return queryset.filter(**{f"{self.field}_id": self.value()})
         return queryset
 
@@ -84,7 +86,7 @@ class CriticAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(review_count=Count("reviews"))
+            .annotate(review_count=Count("reviews", distinct=True))
             .prefetch_related("publications")
         )
 
@@ -101,6 +103,8 @@ class CriticAdmin(admin.ModelAdmin):
         return reviews_link(critic.review_count, critic=critic.pk)
 
     def save_model(self, request, obj, form, change) -> None:
+        if change:
+            lock_films_reviewed_by([obj.pk])
         super().save_model(request, obj, form, change)
         sync_critic_review_marks(critic=obj)
 
@@ -228,6 +232,7 @@ class AudienceReviewAdmin(MemberTextAdmin):
     actions = ("hide_reviews", "restore_reviews")
 
     def save_model(self, request, obj, form, change) -> None:
+        lock_films({obj.film_id, form.initial.get("film")} - {None})
         super().save_model(request, obj, form, change)
         if "is_hidden" in form.changed_data:
             # The one way to hide or restore, so hiding here settles reports as the actions do.
@@ -236,11 +241,14 @@ class AudienceReviewAdmin(MemberTextAdmin):
         refresh_scores(film_ids={obj.film_id, form.initial.get("film")} - {None})
 
     def delete_model(self, request, obj) -> None:
+        lock_films([obj.film_id])
         super().delete_model(request, obj)
         refresh_scores(film_ids={obj.film_id})
 
+    @transaction.atomic
     def delete_queryset(self, request, queryset) -> None:
         film_ids = set(queryset.values_list("film_id", flat=True))
+        lock_films(film_ids)
         super().delete_queryset(request, queryset)
         refresh_scores(film_ids=film_ids)
 

@@ -1,29 +1,37 @@
 """The critic reviews' CSV columns, for the editors' import and export in the admin.
 
 A row names its film by slug and its critic and publication by name (or slug); they must exist.
-It updates the film's review at the same URL, or else by the same critic and publication;
-otherwise it adds one (`id` is exported for reference and never read). At the end the reviews
+It updates the film's review at the same URL, or else the one by the same critic and
+publication with no URL (and, with neither known, the same excerpt); otherwise it adds one.
+Critics and publications are exported by slug, which is unique; `id` is exported for reference
+and never read; a blank cell leaves the value as it is. At the end the reviews
 take their critics' Top Critic flags and every film touched is rescored, in the import's
 transaction.
 """
 
-from import_export import fields, resources, widgets
+from import_export import fields
 
 from films.models import Film
-from films.resources import ChoiceWidget, ISODateWidget, NamedObjectWidget
+from films.resources import (
+    BlankKeepsResource,
+    ChoiceWidget,
+    ISODateWidget,
+    NamedObjectWidget,
+    StrictBooleanWidget,
+)
 
 from .models import Critic, CriticReview, Publication, Sentiment
 from .scores import refresh_scores
-from .services import carry_critic_flags
+from .services import carry_critic_flags, lock_films
 
 
-def named_field(name: str, model, *, name_field: str = "name", render_field: str = "name"):
-    widget = NamedObjectWidget(model, name_field=name_field, render_field=render_field)
+def named_field(name: str, model, *, name_field: str = "name"):
+    widget = NamedObjectWidget(model, name_field=name_field, render_field="slug")
     return fields.Field(attribute=name, column_name=name, widget=widget)
 
 
-class CriticReviewResource(resources.ModelResource):
-    film = named_field("film", Film, name_field="title", render_field="slug")
+class CriticReviewResource(BlankKeepsResource):
+    film = named_field("film", Film, name_field="title")
     critic = named_field("critic", Critic)
     publication = named_field("publication", Publication)
     sentiment = fields.Field(
@@ -36,13 +44,13 @@ class CriticReviewResource(resources.ModelResource):
         attribute="is_published",
         column_name="is_published",
         default=True,
-        widget=widgets.BooleanWidget(),
+        widget=StrictBooleanWidget(),
     )
     is_top_critic = fields.Field(
         attribute="is_top_critic",
         column_name="is_top_critic",
         default=False,
-        widget=widgets.BooleanWidget(),
+        widget=StrictBooleanWidget(),
     )
     id = fields.Field(attribute="id", column_name="id", readonly=True)
 
@@ -75,24 +83,26 @@ class CriticReviewResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row) -> CriticReview | None:
         try:
-            film = self.fields["film"].clean(row)
-            critic = self.fields["critic"].clean(row)
-            publication = self.fields["publication"].clean(row)
+            film, critic, publication = (
+                self.fields[name].widget.clean(row.get(name))
+                for name in ("film", "critic", "publication")
+            )
         except ValueError:
             return None  # the row's own errors say why
         if film is None:
             return None
         reviews = CriticReview.objects.filter(film=film)
         url = str(row.get("url") or "").strip()
-        if url:
-            return reviews.filter(url=url).first()
+        if url and (same_url := reviews.filter(url=url).first()):
+            return same_url
+        unlinked = reviews.filter(critic=critic, publication=publication, url="")
         if critic or publication:
-            return reviews.filter(critic=critic, publication=publication).first()
-        return None
+            return unlinked.first()
+        excerpt = str(row.get("excerpt") or "").strip()
+        return unlinked.filter(excerpt=excerpt).first() if excerpt else None
 
-    def after_init_instance(self, instance, new, row, **kwargs) -> None:
-        if not new:  # it may move to another film, which leaves this one's score too
-            self.touched_film_ids.add(instance.film_id)
+    def before_save_instance(self, instance, row, **kwargs) -> None:
+        lock_films([instance.film_id])  # films before reviews, as every review write does
 
     def after_save_instance(self, instance, row, **kwargs) -> None:
         self.touched_film_ids.add(instance.film_id)

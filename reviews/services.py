@@ -43,6 +43,8 @@ def save_critic_review(*, review: CriticReview) -> CriticReview:
         if review.pk
         else None
     )
+    film_ids = {review.film_id, previous_film_id} - {None}
+    lock_films(film_ids)
     if review.critic_id is not None:
         # Locked, so an editor changing the critic's flag at the same time waits for us (or we
         # for them) and then carries the flag to this review too.
@@ -52,7 +54,7 @@ def save_critic_review(*, review: CriticReview) -> CriticReview:
             .get(pk=review.critic_id)
         )
     review.save()
-    refresh_scores(film_ids={review.film_id, previous_film_id} - {None})
+    refresh_scores(film_ids=film_ids)
     return review
 
 
@@ -60,13 +62,20 @@ def save_critic_review(*, review: CriticReview) -> CriticReview:
 def delete_critic_reviews(*, reviews: Iterable[CriticReview]) -> None:
     reviews = list(reviews)
     film_ids = {r.film_id for r in reviews}
+    lock_films(film_ids)
     CriticReview.objects.filter(pk__in=[r.pk for r in reviews]).delete()
     refresh_scores(film_ids=film_ids)
 
 
+def lock_films_reviewed_by(critic_ids: Iterable[int]) -> None:
+    """Lock the films the critics reviewed: before a change to the critics reaches them."""
+    lock_films(CriticReview.objects.filter(critic__in=critic_ids).values_list("film_id", flat=True))
+
+
 @transaction.atomic
 def sync_critic_review_marks(*, critic: Critic) -> None:
-    """After a critic's Top Critic flag is set, carry it to their reviews and rescore."""
+    """After a critic's Top Critic flag is set, carry it to their reviews and rescore (the
+    caller locked their films first, with `lock_films_reviewed_by`, before saving the critic)."""
     refresh_scores(film_ids=carry_critic_flags(reviews=critic.reviews.all()))
 
 
@@ -76,6 +85,7 @@ def set_top_critics(*, critics: Iterable[Critic], top: bool) -> list[Critic]:
     rescore their films; returns the critics whose flag changed."""
     changed = [critic for critic in critics if critic.is_top_critic != top]
     pks = [critic.pk for critic in changed]
+    lock_films_reviewed_by(pks)
     Critic.objects.filter(pk__in=pks).update(is_top_critic=top)
     refresh_scores(film_ids=carry_critic_flags(reviews=CriticReview.objects.filter(critic__in=pks)))
     return changed
@@ -96,6 +106,7 @@ def set_critic_reviews(
         if value is not None
     }
     changed = [r for r in reviews if any(getattr(r, k) != v for k, v in changes.items())]
+    lock_films({r.film_id for r in changed})
     CriticReview.objects.filter(pk__in=[r.pk for r in changed]).update(**changes)
     refresh_scores(film_ids={r.film_id for r in changed})
     return changed
@@ -117,9 +128,9 @@ def reviews_open_message(film: Film) -> str:
     return f"Reviews of {film.title} open on {date_format(film.release_date, 'F j, Y')}."
 
 
-def _lock_films(film_ids: Iterable[int]) -> None:
+def lock_films(film_ids: Iterable[int]) -> None:
     """Lock films' rows in a stable order before their reviews: every review write takes the
-    film first, so a member's edit and a moderator's hiding cannot deadlock."""
+    films first (then a critic, then reviews), so no two writes can deadlock."""
     list(
         Film.objects.select_for_update()
         .filter(pk__in=set(film_ids))
@@ -144,7 +155,7 @@ def submit_audience_review(
     """
     if not film.is_released:
         raise ValidationError(reviews_open_message(film), code="not_released")
-    _lock_films([film.pk])
+    lock_films([film.pk])
     review = AudienceReview.objects.filter(film=film, user=user).first()
     if review is None:
         review = AudienceReview.objects.create(
@@ -167,7 +178,7 @@ def delete_audience_review(*, review: AudienceReview) -> None:
     A review a moderator hid stays: deleting it would let its author post it again, unhidden,
     and would take its reports with it.
     """
-    _lock_films([review.film_id])
+    lock_films([review.film_id])
     if AudienceReview.objects.filter(pk=review.pk, is_hidden=True).exists():
         raise PermissionDenied(HIDDEN_REVIEW_MESSAGE)
     review.delete()
@@ -185,7 +196,7 @@ def set_audience_reviews_hidden(
     reviews = list(reviews)
     pks = [r.pk for r in reviews]
     film_ids = {r.film_id for r in reviews}
-    _lock_films(film_ids)
+    lock_films(film_ids)
     AudienceReview.objects.filter(pk__in=pks).update(is_hidden=hidden)
     if hidden:
         ReviewReport.objects.filter(review__in=pks).resolve(moderator=moderator)

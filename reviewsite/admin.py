@@ -1,14 +1,18 @@
-"""What every app's admin shares: the history of bulk actions and image thumbnails."""
+"""What every app's admin shares: the history of bulk actions, image thumbnails, CSV import
+and export, and reading a number from a URL."""
 
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.admin.utils import model_ngettext
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.utils.html import format_html
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV
+from import_export.results import RowResult
 
 
 def record_action(request: HttpRequest, objects: Iterable[Model], message: str) -> int:
@@ -38,3 +42,44 @@ def thumbnail(image: FieldFile, *, alt: str, height: int = 60) -> str:
         alt,
         height,
     )
+
+
+def is_number(value: str | None) -> bool:
+    """Whether a query-string value is a plain number int() reads ("²" is a digit, not one)."""
+    return bool(value) and value.isascii() and value.isdigit()
+
+
+class CSVImportExportMixin(ImportExportMixin):
+    """Editors import rows from CSV (with a preview of each row's errors before anything is
+    saved) and export the list, filtered as it shows, to CSV."""
+
+    formats = [CSV]
+    import_history = {
+        RowResult.IMPORT_TYPE_NEW: (ADDITION, "Added by a CSV import"),
+        RowResult.IMPORT_TYPE_UPDATE: (CHANGE, "Changed by a CSV import"),
+    }
+
+    def import_action(self, request, **kwargs):
+        # The page lists the columns an import reads: not those exported only (stored scores).
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None) or {}
+        if "fields_list" in context:
+            resources = self.get_import_resource_classes(request)
+            context["fields_list"] = [
+                (name, [f.column_name for f in resource().get_import_fields() if not f.readonly])
+                for (name, _), resource in zip(context["fields_list"], resources, strict=False)
+            ]
+        return response
+
+    def has_import_permission(self, request) -> bool:
+        # An import adds rows and changes others.
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def generate_log_entries(self, result, request) -> None:
+        if self.get_skip_admin_log():
+            return
+        for import_type, (flag, message) in self.import_history.items():
+            if rows := [row.instance for row in result.rows if row.import_type == import_type]:
+                LogEntry.objects.log_actions(
+                    user_id=request.user.pk, queryset=rows, action_flag=flag, change_message=message
+                )

@@ -190,9 +190,8 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# The admin's CSV import and export: an import needs the right to change the rows it writes,
-# runs in one transaction, and a preview (a dry run, rolled back) shows every row's errors first.
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+# The admin's CSV import and export (reviewsite/admin.py): an import runs in one transaction, and
+# a preview (a dry run, rolled back) shows every row's errors first; seeing rows allows export.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 

@@ -244,6 +244,31 @@ def test_an_import_updates_films_found_by_slug_or_by_title_and_year(editing):
     assert Film.objects.count() == 2
 
 
+def test_blank_cells_leave_a_films_values_as_they_are(editing):
+    film = FilmFactory(
+        title="Kept", runtime=90, consensus="Moving.", genres=[GenreFactory(name="Drama")]
+    )
+    text = HEADER + f"{film.slug},,,,,limited,,,,\n"
+
+    confirm_import(editing, "films_film", preview_import(editing, "films_film", text))
+
+    film.refresh_from_db()
+    assert film.release_type == "limited"
+    assert (film.title, film.year, film.runtime, film.consensus) == ("Kept", 2008, 90, "Moving.")
+    assert [g.name for g in film.genres.all()] == ["Drama"]
+
+
+def test_a_spreadsheets_year_finds_the_film_instead_of_adding_it_again(editing):
+    film = FilmFactory(title="Heat", year=1995, runtime=90)
+    text = HEADER + ",Heat,1995.0,,,,,170,,\n"
+
+    confirm_import(editing, "films_film", preview_import(editing, "films_film", text))
+
+    film.refresh_from_db()
+    assert film.runtime == 170
+    assert Film.objects.count() == 1
+
+
 def test_an_import_rescores_the_films_it_changes(editing, settings):
     settings.SCORES_ACCLAIMED_MIN_REVIEWS = 5
     settings.SCORES_ACCLAIMED_MIN_REVIEWS_WIDE = 8

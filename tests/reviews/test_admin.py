@@ -353,6 +353,34 @@ def test_importing_reviews_again_updates_them_instead_of_adding_more(client, edi
     assert changed[0]["sentiment"] == "rotten"
 
 
+def test_a_review_imported_without_its_url_gets_it_on_the_next_import(client, editor):
+    FilmFactory(title="Refusenik", year=2008)
+    CriticFactory(name="Ann Critic")
+    client.force_login(editor)
+    header = "film,critic,sentiment,url,is_published\n"
+
+    for text in (
+        header + "refusenik-2008,Ann Critic,fresh,,\n",
+        header + "refusenik-2008,ann-critic,fresh,https://r.example/ann,yes\n",
+    ):
+        preview = preview_import(client, "reviews_criticreview", text)
+        confirm_import(client, "reviews_criticreview", preview)
+
+    review = CriticReview.objects.get()
+    assert (review.url, review.is_published) == ("https://r.example/ann", True)
+
+
+def test_a_yes_or_no_column_refuses_anything_else(client, editor):
+    FilmFactory(title="Refusenik", year=2008)
+    client.force_login(editor)
+
+    preview = preview_import(
+        client, "reviews_criticreview", "film,is_published\nrefusenik-2008,maybe\n"
+    )
+
+    assert "“maybe” is not yes or no: write 1 or 0." in row_errors(preview)[1]
+
+
 def test_a_critic_review_import_shows_each_bad_rows_errors_and_saves_nothing(client, editor):
     FilmFactory(title="Refusenik", year=2008)
     FilmFactory(title="Twin", year=2001)
@@ -399,7 +427,7 @@ def test_critic_reviews_export_to_csv(client, editor):
 
     assert response.content.decode().splitlines() == [
         "id,film,critic,publication,sentiment",
-        f"{review.pk},refusenik-2008,Ann Critic,The Daily Reel,fresh",
+        f"{review.pk},refusenik-2008,ann-critic,the-daily-reel,fresh",
     ]
 
 
