@@ -59,7 +59,12 @@ class NewestReviewsFormSet(BaseInlineFormSet):
     def get_queryset(self):
         # Made once: the formset asks for it once a form, and each slice would query again.
         if not hasattr(self, "_newest"):
-            self._newest = super().get_queryset().order_by("-review_date", "-pk")
+            self._newest = (
+                super()
+                .get_queryset()
+                .select_related("critic", "publication")
+                .order_by("-review_date", "-pk")
+            )
             self._newest = self._newest[:FILM_FORM_REVIEWS]
         return self._newest
 

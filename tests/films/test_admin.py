@@ -335,3 +335,39 @@ def test_a_film_refuses_too_many_tags_and_a_malformed_imdb_id(editing):
     errors = response.context["adminform"].form.errors
     assert errors["tags"] == ["Give at most 10 tags."]
     assert errors["imdb_id"] == ['An IMDb id looks like "tt0114709".']
+
+
+@pytest.mark.parametrize(
+    "query", ["?decade=²", "?q=²²²²", "?decade=abc", "?acclaimed=maybe", "?consensus=x"]
+)
+def test_odd_filter_values_never_break_the_film_list(editing, query):
+    FilmFactory()
+
+    assert editing.get(CHANGELIST + query).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["?film=²", "?critic=²", "?film=abc", "?critic=-1"])
+def test_odd_filter_values_never_break_the_review_list(editing, query):
+    CriticReviewFactory()
+
+    assert editing.get(reverse("admin:reviews_criticreview_changelist") + query).status_code == 200
+
+
+def test_a_year_search_stays_within_the_chosen_filters(editing):
+    drama = GenreFactory(name="Drama")
+    FilmFactory(title="In drama", year=1994, genres=[drama])
+    FilmFactory(title="Not in drama", year=1994)
+
+    assert listed(editing, f"?genres__id__exact={drama.pk}&q=1994") == ["In drama"]
+
+
+def test_a_films_form_costs_no_more_for_a_thousand_reviews_than_for_twenty(editing, page_queries):
+    """It edits the newest twenty: the rest (a hot film has thousands) cost nothing."""
+    film = FilmFactory()
+    CriticReviewFactory.create_batch(20, film=film)
+    url = reverse("admin:films_film_change", args=[film.pk])
+    twenty = page_queries(url)
+
+    CriticReviewFactory.create_batch(30, film=film)
+
+    assert page_queries(url) == twenty
