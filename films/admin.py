@@ -2,9 +2,10 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.forms.models import BaseInlineFormSet
-from django.urls import reverse
+from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 
+from reviews.admin import reviews_link
 from reviews.models import CriticReview
 from reviews.scores import refresh_scores
 from reviews.services import sync_film_reviews
@@ -49,6 +50,10 @@ class PhotoInline(PhotoPreview, admin.TabularInline):
     model = Photo
     fields = ("preview", "image", "alt_text", "caption", "order")
     extra = 1
+
+
+def percent(score: int | None) -> str:
+    return "—" if score is None else f"{score}%"
 
 
 # A film may have a thousand critic reviews: its form edits the newest, the list has them all.
@@ -214,34 +219,23 @@ class FilmAdmin(CSVImportExportMixin, admin.ModelAdmin):
 
     @admin.display(description="Critics Score", ordering="critics_score")
     def critics(self, film: Film) -> str:
-        url = reverse("admin:reviews_criticreview_changelist")
-        return format_html(
-            '{}<br><a href="{}?film={}">{} reviews</a>',
-            "—" if film.critics_score is None else f"{film.critics_score}%",
-            url,
-            film.pk,
-            film.critic_review_count,
-        )
+        reviews = film.critic_review_count
+        count = reviews_link(f"{reviews} review{pluralize(reviews)}", film=film.pk)
+        return format_html("{}<br>{}", percent(film.critics_score), count)
 
     @admin.display(description="Audience Score", ordering="audience_score")
     def audience(self, film: Film) -> str:
+        ratings = film.audience_rating_count
         return format_html(
-            "{}<br>{} ratings",
-            "—" if film.audience_score is None else f"{film.audience_score}%",
-            film.audience_rating_count,
+            "{}<br>{} rating{}", percent(film.audience_score), ratings, pluralize(ratings)
         )
 
     @admin.display(description="all critic reviews")
     def all_critic_reviews(self, film: Film) -> str:
         if film.pk is None:
             return "—"
-        url = reverse("admin:reviews_criticreview_changelist")
-        return format_html(
-            '<a href="{}?film={}">All {} critic reviews of this film</a>',
-            url,
-            film.pk,
-            film.critic_review_count,
-        )
+        text = f"All {film.critic_review_count} critic reviews of this film"
+        return reviews_link(text, film=film.pk)
 
     @admin.display(boolean=True, description="Acclaimed")
     def is_acclaimed(self, film: Film) -> bool:

@@ -22,11 +22,11 @@ from .services import (
 )
 
 
-def reviews_link(count: int, **filters: int) -> str:
-    """The count of critic reviews, linked to their change list with `filters` chosen."""
+def reviews_link(text: str | int, **filters: int) -> str:
+    """`text` linked to the critic reviews' change list with `filters` chosen."""
     query = "&".join(f"{name}={value}" for name, value in filters.items())
     url = reverse("admin:reviews_criticreview_changelist")
-    return format_html('<a href="{}?{}">{}</a>', url, query, count)
+    return format_html('<a href="{}?{}">{}</a>', url, query, text)
 
 
 class ChosenObjectFilter(admin.SimpleListFilter):

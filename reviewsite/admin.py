@@ -37,7 +37,7 @@ def thumbnail(image: FieldFile, *, alt: str, height: int = 60) -> str:
     if not image:
         return "—"
     return format_html(
-        '<img src="{}" alt="{}" height="{}" loading="lazy" class="admin-thumbnail">',
+        '<img src="{}" alt="{}" height="{}" loading="lazy">',
         image.url,
         alt,
         height,
