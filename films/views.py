@@ -9,6 +9,7 @@ from forums.models import Thread
 from news.models import Article
 from reviews.forms import AudienceReviewForm
 from reviews.models import AudienceReview, CriticReview
+from reviewsite.pagecache import cache_for_visitors
 
 from .forms import SORTS, BrowseForm
 from .jsonld import film_json_ld
@@ -47,6 +48,7 @@ FILMOGRAPHY_SORTS = {
 
 
 @require_safe
+@cache_for_visitors(params=())
 def home(request: HttpRequest) -> HttpResponse:
     films = Film.objects.for_cards()
     today = timezone.localdate()
@@ -83,6 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_for_visitors()
 def film_list(request: HttpRequest) -> HttpResponse:
     form = BrowseForm(request.GET, genres=list(Genre.objects.all()))
     # One address per list of films: empty, invalid and default parameters are dropped, so a
@@ -106,6 +109,7 @@ def film_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@cache_for_visitors(params=("critics",))
 def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
     critics_tab = "top" if request.GET.get("critics") == "top" else "all"
     film = get_object_or_404(

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "import_export",
+    "reviewsite",
     "accounts",
     "films",
     "reviews",
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "reviewsite.middleware.PrivatePagesMiddleware",
+    "reviewsite.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -95,8 +98,16 @@ WSGI_APPLICATION = "reviewsite.wsgi.application"
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A read replica (PostgreSQL streaming replication): visitors' reads go there, members' reads
+# and every write to the primary (reviewsite/replicas.py). Tests use the primary for both.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["reviewsite.replicas.PrimaryReplicaRouter"]
+for database in DATABASES.values():
+    # Persistent connections (seconds; 0 closes each after its request), checked before reuse.
+    database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+    database["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -164,6 +175,12 @@ if env.str("REDIS_URL", default=""):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Visitors' film, home and browse pages come from the cache for this long at most, and only
+# until the next write (reviewsite/pagecache.py). It needs a cache every server process shares,
+# so it is off (0) by default without Redis.
+PAGE_CACHE_SECONDS = env.int(
+    "PAGE_CACHE_SECONDS", default=600 if env.str("REDIS_URL", default="") else 0
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -176,8 +193,27 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
+# Uploads live in MEDIA_ROOT, or in S3-compatible object storage (AWS S3, MinIO, R2, ...) when
+# S3_BUCKET is set, so that app servers keep no files of their own. S3 needs the project's "s3"
+# extra (django-storages with boto3); credentials come from boto3's usual sources
+# (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an instance role).
+if env.str("S3_BUCKET", default=""):
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET"),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            # Public files (posters, photos, avatars) at plain addresses, e.g. through a CDN.
+            "custom_domain": env.str("S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -194,6 +230,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # a preview (a dry run, rolled back) shows every row's errors first; seeing rows allows export.
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# An upload waits for the editor's confirmation in the media storage, which every app server
+# shares, rather than in one server's temporary folder.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
 
 # Scores: the rules of PRODUCT.md "Scores: the rules", every threshold a setting.
 SCORES_MIN_CRITIC_REVIEWS = env.int("SCORES_MIN_CRITIC_REVIEWS", default=5)

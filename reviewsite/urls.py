@@ -10,7 +10,7 @@ from forums.sitemaps import BoardSitemap, ThreadSitemap
 from news.sitemaps import ArticleSitemap
 from reviews.sitemaps import CriticSitemap, PublicationSitemap
 
-from .views import healthz, robots_txt
+from .views import healthz, ping, robots_txt
 
 # The sections of the sitemap index, each at /sitemap-<section>.xml.
 SITEMAPS = {
@@ -27,6 +27,7 @@ SITEMAPS = {
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
         "sitemap.xml",

@@ -7,6 +7,13 @@ from django.views.decorators.http import require_safe
 
 
 @never_cache
+def ping(request: HttpRequest) -> HttpResponse:
+    """The benchmarks' baseline: the least a request can cost through the whole middleware
+    stack, with no database and no template (`make bench` compares every page with it)."""
+    return HttpResponse("pong", content_type="text/plain")
+
+
+@never_cache
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness for a load balancer: 200 after one round trip to the database."""

@@ -39,6 +39,13 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache(settings):
+    """Visitors' pages come from the cache in every test, as in production with Redis: a test
+    that changes something and looks again proves the cache let the change through."""
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Rate-limit counts live in the cache: each test starts with a fresh allowance."""
     cache.clear()

@@ -25,6 +25,13 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _render_every_time(settings):
+    """These count what rendering a page costs; a visitor's page from the cache costs nothing
+    (tests/test_page_cache.py)."""
+    settings.PAGE_CACHE_SECONDS = 0
+
+
 def profile(n: int) -> str:
     member = MemberFactory()
     for _ in range(n):

@@ -89,3 +89,59 @@ def test_redis_url_turns_on_the_redis_cache():
     )
     assert result.returncode == 0, result.stderr
     assert "django_redis.cache.RedisCache 42" in result.stdout
+
+
+def test_a_replica_url_adds_a_read_replica_with_the_primarys_connection_settings():
+    result = run_with(
+        {
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": "postgres://u@primary.internal:5432/marquee",
+            "DATABASE_REPLICA_URL": "postgres://u@replica.internal:5432/marquee",
+            "DJANGO_CONN_MAX_AGE": "600",
+        },
+        "r = settings.DATABASES['replica']; print(r['HOST'], r['TEST'], r['CONN_MAX_AGE'],"
+        " r['CONN_HEALTH_CHECKS'], settings.DATABASES['default']['CONN_MAX_AGE'],"
+        " settings.DATABASE_ROUTERS)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["replica.internal", "{'MIRROR':"]
+    assert "600 True 600 ['reviewsite.replicas.PrimaryReplicaRouter']" in result.stdout
+
+
+def test_without_a_replica_url_there_is_one_database():
+    result = run_with({"DJANGO_DEBUG": "1"}, "print(sorted(settings.DATABASES))")
+    assert result.stdout.strip() == "['default']"
+
+
+def test_an_s3_bucket_puts_uploads_in_object_storage():
+    result = run_with(
+        {
+            "DJANGO_DEBUG": "1",
+            "S3_BUCKET": "marquee-media",
+            "S3_ENDPOINT_URL": "https://minio.internal:9000",
+            "S3_CUSTOM_DOMAIN": "media.marquee.example",
+        },
+        "d = settings.STORAGES['default']; print(d['BACKEND']);"
+        " print(sorted((k, v) for k, v in d['OPTIONS'].items() if v is not None))",
+    )
+    assert result.returncode == 0, result.stderr
+    backend, options = result.stdout.splitlines()
+    assert backend == "storages.backends.s3.S3Storage"
+    assert "('bucket_name', 'marquee-media')" in options
+    assert "('custom_domain', 'media.marquee.example')" in options
+    assert "('endpoint_url', 'https://minio.internal:9000')" in options
+    assert "('querystring_auth', False)" in options
+
+
+def test_without_a_bucket_uploads_stay_in_media_root():
+    result = run_with({"DJANGO_DEBUG": "1"}, "print(settings.STORAGES['default']['BACKEND'])")
+    assert result.stdout.strip() == "django.core.files.storage.FileSystemStorage"
+
+
+def test_the_visitors_page_cache_is_on_only_with_a_shared_cache():
+    code = "print(settings.PAGE_CACHE_SECONDS)"
+    assert run_with({"DJANGO_DEBUG": "1"}, code).stdout.strip() == "0"
+    shared = run_with({"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/0"}, code)
+    assert shared.stdout.strip() == "600"
+    chosen = run_with({"DJANGO_DEBUG": "1", "PAGE_CACHE_SECONDS": "30"}, code)
+    assert chosen.stdout.strip() == "30"

@@ -1,0 +1,162 @@
+"""Whole pages for visitors, kept in the cache until anything on the site changes.
+
+A visitor's film page, home page or browse page is the same for every visitor, so it is rendered
+once and then served from the cache (`cache_for_visitors`), without a database query. Each kept
+page is filed under the site's content *generation*, a number in the cache. Every write to a
+table whose rows visitors see (films, reviews, forums, news, members' names) moves the
+generation on, whether it comes from a page, the admin, a command or a bulk `update()`: the
+database connection itself watches the statements (`watch_writes`). From then on no visitor gets
+a page filed under the old number, and the next one renders a fresh page. A write inside a
+transaction moves it on at once and again at the commit, so a page rendered from the data as
+it stood before the commit is never filed under the number that follows it.
+
+Members, and visitors with a session or a pending message, are never served from the cache and
+their pages are never kept. Visitor pages say `Cache-Control: public, no-cache` with an ETag
+(a browser or CDN may keep them but asks each time; the answer is a bodiless 304 while the page is
+unchanged) and `Vary: Cookie`; members' pages say `private`.
+
+The cache must be one that every server process shares (Redis, REDIS_URL) for a write in one
+process to reach the others: PAGE_CACHE_SECONDS is 0 (off) by default without it.
+"""
+
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import parse_etags
+
+from .replicas import reads_from
+
+GENERATION_KEY = "pagecache:generation"
+# The tables whose writes do not change what visitors see: who read or follows a thread, who
+# found a review helpful (the count is on the review) and the reports to moderators.
+PRIVATE_TABLES = frozenset(
+    {"forums_threadvisit", "reviews_helpfulvote", "reviews_reviewreport", "forums_postreport"}
+)
+CONTENT_TABLE = re.compile(r"(?:films|reviews|forums|news)_\w+|accounts_user")
+WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE)
+
+
+def generation() -> int:
+    """The content's current generation. A cache that lost it (restarted, evicted) starts a new
+    one from the clock, so it never returns to a number that pages were filed under."""
+    current = cache.get(GENERATION_KEY)
+    if current is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        current = cache.get(GENERATION_KEY)
+    return current
+
+
+def content_changed() -> None:
+    """Move the generation on: every kept page is out of date."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not in the cache: any new number will do
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def changes_content(sql: str) -> bool:
+    """Whether a statement writes to a table whose rows visitors see."""
+    write = WRITE.match(sql)
+    if write is None:
+        return False
+    table = write[1].lower()
+    return table not in PRIVATE_TABLES and CONTENT_TABLE.fullmatch(table) is not None
+
+
+def _on_write(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    if changes_content(sql):
+        connection = context["connection"]
+        content_changed()
+        if connection.in_atomic_block:
+            transaction.on_commit(content_changed, using=connection.alias)
+    return result
+
+
+def watch_writes(sender, connection, **kwargs) -> None:
+    """`connection_created` receiver: watch every statement of the new connection."""
+    if _on_write not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_on_write)
+
+
+def is_visitor(request: HttpRequest) -> bool:
+    """No session and no pending message: the page is the one every visitor gets."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def _key(request: HttpRequest, params: tuple[str, ...] | None) -> str:
+    if params is None:
+        query = request.META.get("QUERY_STRING", "")
+    else:
+        query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
+    address = f"{request.get_host()}{request.path}?{query}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"pagecache:{generation()}:{digest}"
+
+
+def _visitor_headers(response: HttpResponse, etag: str) -> HttpResponse:
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
+    """A plain 200 that set no cookie and holds no CSRF token (its cookie would not follow)."""
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def cache_for_visitors(params: tuple[str, ...] | None = None) -> Callable:
+    """Serve a GET view's page to visitors from the cache (see the module's description).
+
+    `params` names the query parameters the page depends on; None means the whole query string
+    (for a view that redirects every other query to its one canonical form).
+    """
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method not in ("GET", "HEAD") or not is_visitor(request):
+                return view(request, *args, **kwargs)
+            seconds = settings.PAGE_CACHE_SECONDS
+            key = _key(request, params) if seconds > 0 else None
+            kept = cache.get(key) if key else None
+            if kept is None:
+                with reads_from(replica=False):  # a lagging replica must not fill the cache
+                    response = view(request, *args, **kwargs)
+                if not _keepable(request, response):
+                    return response
+                digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+                kept = {
+                    "content": response.content,
+                    "content_type": response["Content-Type"],
+                    "etag": f'"{digest}"',
+                }
+                if key:
+                    cache.set(key, kept, timeout=seconds)
+            if kept["etag"] in parse_etags(request.headers.get("If-None-Match", "")):
+                return _visitor_headers(HttpResponseNotModified(), kept["etag"])
+            response = HttpResponse(kept["content"], content_type=kept["content_type"])
+            return _visitor_headers(response, kept["etag"])
+
+        return wrapper
+
+    return decorator
