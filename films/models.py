@@ -3,7 +3,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OrderBy, Q
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -42,15 +42,13 @@ class Genre(AutoSlugMixin, models.Model):
 
 class FilmQuerySet(models.QuerySet):
     def for_detail(self, *, critics_tab: str = "all", viewer=None) -> "FilmQuerySet":
-        """Everything the film page shows to `viewer`, in a fixed number of queries."""
+        """What the film page shows, in a fixed number of queries; the audience reviews come
+        from `Film.latest_audience_reviews`."""
         from forums.models import MOVIE_FORUM_SLUG, Thread
         from news.models import Article
-        from reviews.models import AudienceReview, CriticReview, ScoreRecord
+        from reviews.models import CriticReview, ScoreRecord
 
         critic_reviews = CriticReview.objects.published().for_listing()
-        audience_reviews = AudienceReview.objects.visible().for_listing(viewer=viewer)
-        if viewer is not None and viewer.is_authenticated:
-            audience_reviews = audience_reviews.exclude(user=viewer)  # shown as "Your review"
         if critics_tab == "top":
             critic_reviews = critic_reviews.top_critics()
         return self.prefetch_related(
@@ -70,11 +68,6 @@ class FilmQuerySet(models.QuerySet):
                 "critic_reviews",
                 queryset=critic_reviews[:FILM_PAGE_REVIEWS],
                 to_attr="preview_critic_reviews",
-            ),
-            models.Prefetch(
-                "audience_reviews",
-                queryset=audience_reviews[:FILM_PAGE_REVIEWS],
-                to_attr="preview_audience_reviews",
             ),
             models.Prefetch(
                 "threads",
@@ -244,6 +237,15 @@ class Film(AutoSlugMixin, models.Model):
         indexes = [
             models.Index(fields=["year"], name="film_year_idx"),
             models.Index(fields=["release_date"], name="film_release_date_idx"),
+            # Browse's sorts by title and by most reviewed; the sorts that put unscored or
+            # undated films last are PostgreSQL's own (migration films 0006).
+            models.Index(fields=["title", "year", "id"], name="film_title_sort_idx"),
+            models.Index(
+                OrderBy(F("critic_review_count") + F("audience_rating_count"), descending=True),
+                F("title"),
+                F("id"),
+                name="film_most_reviewed_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -309,6 +311,20 @@ class Film(AutoSlugMixin, models.Model):
             (stars, count, round(100 * count / top))
             for stars, count in reversed(list(zip(HALF_STARS, counts, strict=False)))
         ]
+
+    def latest_audience_reviews(self, viewer=None) -> list:
+        """The film page's newest visible audience reviews, but `viewer`'s own (shown apart).
+
+        A query of its own rather than a prefetch: a sliced prefetch numbers every review of
+        the film (20,000 for a popular one) before it keeps the first few; this query reads a
+        few entries of the (film, is_hidden, -created_at, -id) index.
+        """
+        from reviews.models import AudienceReview
+
+        reviews = AudienceReview.objects.filter(film=self).visible().for_listing(viewer=viewer)
+        if viewer is not None and viewer.is_authenticated:
+            reviews = reviews.exclude(user=viewer)
+        return list(reviews[:FILM_PAGE_REVIEWS])
 
     @cached_property
     def cast_credits(self) -> list["Credit"]:

@@ -132,6 +132,7 @@ def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "critics_tab": critics_tab,
             "cast_shown": film.cast_credits[:FILM_PAGE_CAST_SHOWN],
             "cast_more": film.cast_credits[FILM_PAGE_CAST_SHOWN:],
+            "audience_reviews": film.latest_audience_reviews(viewer=request.user),
             "own_review": own_review,
             "review_form": review_form,
             "json_ld": film_json_ld(film, request),

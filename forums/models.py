@@ -119,10 +119,17 @@ class Thread(models.Model):
         ordering = ["-is_pinned", "-last_posted_at", "-pk"]
         indexes = [
             models.Index(
-                fields=["board", "-is_pinned", "-last_posted_at"], name="thread_board_activity_idx"
+                fields=["board", "-is_pinned", "-last_posted_at", "-id"],
+                name="thread_board_activity_idx",
             ),
             models.Index(fields=["film", "-last_posted_at"], name="thread_film_activity_idx"),
             models.Index(fields=["board", "-last_posted_at"], name="thread_board_latest_idx"),
+            # The home page's active threads.
+            models.Index(
+                fields=["-last_posted_at", "-id"],
+                condition=Q(is_hidden=False),
+                name="thread_latest_visible_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,7 +175,9 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["thread", "created_at"], name="post_thread_created_idx")]
+        indexes = [
+            models.Index(fields=["thread", "created_at", "id"], name="post_thread_created_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("body"), POST_MAX_LENGTH),

@@ -198,13 +198,19 @@ class AudienceReview(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["film", "is_hidden", "-created_at"], name="audiencereview_film_idx"
+                fields=["film", "is_hidden", "-created_at", "-id"], name="audiencereview_film_idx"
             ),
             models.Index(
-                fields=["film", "is_hidden", "-helpful_count", "-created_at"],
+                fields=["film", "is_hidden", "-helpful_count", "-created_at", "-id"],
                 name="audiencereview_helpful_idx",
             ),
-            models.Index(fields=["user", "-created_at"], name="audiencereview_user_idx"),
+            models.Index(fields=["user", "-created_at", "-id"], name="audiencereview_user_idx"),
+            # The home page's latest reviews: visible, with a text and no spoilers.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_hidden=False, has_spoilers=False) & ~Q(body=""),
+                name="audiencereview_home_idx",
+            ),
         ]
 
     def __str__(self) -> str:
