@@ -197,15 +197,22 @@ def audience_review_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def critic_list(request: HttpRequest) -> HttpResponse:
-    critics = (
-        Critic.objects.prefetch_related("publications")
-        .annotate(review_count=Count("reviews", filter=Q(reviews__is_published=True)))
-        .order_by("name", "pk")
-    )
+    critics = Critic.objects.prefetch_related("publications").order_by("name", "pk")
     top_only = request.GET.get("top") == "1"
     if top_only:
         critics = critics.filter(is_top_critic=True)
     page = Paginator(critics, CRITICS_PER_PAGE).get_page(request.GET.get("page"))
+    # Counted for this page's critics only, from the index of their published reviews.
+    page.object_list = list(page.object_list)
+    counts = dict(
+        CriticReview.objects.published()
+        .filter(critic__in=page.object_list)
+        .values_list("critic")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for critic in page.object_list:
+        critic.review_count = counts.get(critic.pk, 0)
     return render(request, "reviews/critic_list.html", {"page": page, "top_only": top_only})
 
 
