@@ -2,13 +2,15 @@
 
 A visitor's film page, home page or browse page is the same for every visitor, so it is rendered
 once and then served from the cache (`cache_for_visitors`), without a database query. Each kept
-page is filed under the site's content *generation*, a number in the cache. Every write to a
+page carries the site's content *generation*, a number in the cache, as it stood when the page
+was rendered, and is served only while the generation is still that number (both are read in
+one round trip). Every write to a
 table whose rows visitors see (films, reviews, forums, news, members' names) moves the
 generation on, whether it comes from a page, the admin, a command or a bulk `update()`: the
 database connection itself watches the statements (`watch_writes`). From then on no visitor gets
-a page filed under the old number, and the next one renders a fresh page. A write inside a
+a page of an older generation, and the next one renders a fresh page. A write inside a
 transaction moves it on at once and again at the commit, so a page rendered from the data as
-it stood before the commit is never filed under the number that follows it.
+it stood before the commit never carries the number that follows it.
 
 Members, and visitors with a session or a pending message, are never served from the cache and
 their pages are never kept. Visitor pages say `Cache-Control: public, no-cache` with an ETag
@@ -45,14 +47,28 @@ CONTENT_TABLE = re.compile(r"(?:films|reviews|forums|news)_\w+|accounts_user")
 WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE)
 
 
+def _start_generation() -> int:
+    """A cache that lost the generation (restarted, evicted) starts a new one from the clock,
+    so it never returns to a number that pages were kept under."""
+    cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    return cache.get(GENERATION_KEY)
+
+
 def generation() -> int:
-    """The content's current generation. A cache that lost it (restarted, evicted) starts a new
-    one from the clock, so it never returns to a number that pages were filed under."""
+    """The content's current generation."""
     current = cache.get(GENERATION_KEY)
+    return _start_generation() if current is None else current
+
+
+def _kept(key: str) -> tuple[int, dict | None]:
+    """The current generation and the page kept under `key` while it is current, in one round
+    trip to the cache."""
+    found = cache.get_many([GENERATION_KEY, key])
+    current = found.get(GENERATION_KEY)
     if current is None:
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        current = cache.get(GENERATION_KEY)
-    return current
+        return _start_generation(), None
+    page = found.get(key)
+    return current, page if page is not None and page["generation"] == current else None
 
 
 def content_changed() -> None:
@@ -102,8 +118,7 @@ def _key(request: HttpRequest, params: tuple[str, ...] | None) -> str:
     else:
         query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
     address = f"{request.get_host()}{request.path}?{query}"
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"pagecache:{generation()}:{digest}"
+    return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _visitor_headers(response: HttpResponse, etag: str) -> HttpResponse:
@@ -138,7 +153,7 @@ def cache_for_visitors(params: tuple[str, ...] | None = None) -> Callable:
                 return view(request, *args, **kwargs)
             seconds = settings.PAGE_CACHE_SECONDS
             key = _key(request, params) if seconds > 0 else None
-            kept = cache.get(key) if key else None
+            current, kept = _kept(key) if key else (None, None)
             if kept is None:
                 with reads_from(replica=False):  # a lagging replica must not fill the cache
                     response = view(request, *args, **kwargs)
@@ -146,6 +161,9 @@ def cache_for_visitors(params: tuple[str, ...] | None = None) -> Callable:
                     return response
                 digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
                 kept = {
+                    # The generation read before rendering: a write committed meanwhile has
+                    # moved it on, and this page is then out of date at once.
+                    "generation": current,
                     "content": response.content,
                     "content_type": response["Content-Type"],
                     "etag": f'"{digest}"',
