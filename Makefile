@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench install lint format migrate demo vendor clean
+.PHONY: run serve test bench bench-import install lint format migrate demo vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,24 @@ demo: migrate
 run: .env demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# True when the variable is set in the environment or in .env, which the settings read too (the
+# environment wins): `make serve` fills in its defaults only where neither says.
+configured = [ -n "$${$(1):-}" ] || grep -Eqs '^[[:space:]]*(export[[:space:]]+)?$(1)=.' .env
+
+## Serve the site as in production on http://127.0.0.1:$(PORT): gunicorn (gunicorn.conf.py),
+## debugging off, static files compressed with hashed names, persistent database connections.
+## Behind a proxy that ends TLS; for plain http on your machine: DJANGO_SECURE_COOKIES=0 make serve
+serve: .env $(STAMP)
+	@export DJANGO_DEBUG=0 PORT=$(PORT); \
+	$(call configured,DJANGO_CONN_MAX_AGE) || export DJANGO_CONN_MAX_AGE=600; \
+	$(call configured,DJANGO_SECRET_KEY) || { \
+		echo "DJANGO_SECRET_KEY is not set: a random one for this run (sessions end with it)"; \
+		export DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')"; \
+	}; \
+	$(BIN)/python manage.py migrate --noinput && \
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
+	exec $(BIN)/gunicorn --config gunicorn.conf.py reviewsite.wsgi
+
 ## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
 test: $(STAMP)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only} \
@@ -34,8 +52,13 @@ test: $(STAMP)
 .env:
 	cp .env.example .env
 
-## Benchmarks: how long import_movielens takes on a MovieLens "small"-sized folder
+## Benchmarks. `make bench`: the pages under load (bench/pages.py: a scale-1 PostgreSQL database,
+## `make serve`, wrk; BENCH_ARGS="--scale 0.05 --duration 5" for a quick run).
+## `make bench-import`: how long import_movielens takes on a MovieLens "small"-sized folder.
 bench: $(STAMP)
+	$(BIN)/python -m bench.pages $(BENCH_ARGS)
+
+bench-import: $(STAMP)
 	$(BIN)/python -m bench.import_movielens
 
 lint: $(STAMP)
