@@ -21,6 +21,8 @@ from reviews.models import Critic, Publication
 from .models import Film, Person
 
 QUERY_MAX_LENGTH = 100
+# Films similar to the query (typos) are found only while its words find fewer than this.
+FUZZY_BELOW = 8
 SEARCH_CONFIG = "english"
 
 
@@ -63,9 +65,14 @@ def search_films(query: str) -> QuerySet[Film]:
     if _on_postgresql():
         vector = film_search_vector()
         terms = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-        films = films.alias(document=vector).filter(
-            Q(document=terms) | Q(title__trigram_word_similar=query)
-        )
+        films = films.alias(document=vector)
+        found = Q(document=terms)
+        # Titles merely like what was typed join in only when its words find few films: a
+        # typo ("godfater") finds its film, but "The Last Father" does not bring in every
+        # "The Last ..." of the catalogue, a thousand rows to rank at scale.
+        if not films.filter(found)[FUZZY_BELOW - 1 : FUZZY_BELOW].exists():
+            found |= Q(title__trigram_word_similar=query)
+        films = films.filter(found)
         relevance = (
             _exact("title", query)
             + SearchRank(vector, terms)

@@ -121,6 +121,20 @@ def test_a_typo_still_finds_the_film_on_postgresql(client, typed, title):
 
 
 @on_postgresql
+@pytest.mark.parametrize(("found_by_words", "typo_found"), [(7, True), (8, False)])
+def test_titles_only_like_the_query_join_in_while_its_words_find_few(
+    client, found_by_words, typo_found
+):
+    for i in range(found_by_words):
+        FilmFactory(title=f"Midnight Story {i}")
+    FilmFactory(title="Midnigt Express")
+    html = client.get("/search/", {"q": "midnight"}).content.decode()
+    titles = film_titles(section(html, "films"))
+    assert len([t for t in titles if t.startswith("Midnight")]) == min(found_by_words, 8)
+    assert ("Midnigt Express" in html) is typo_found
+
+
+@on_postgresql
 def test_words_of_the_synopsis_find_a_film_below_title_matches(client):
     FilmFactory(title="Lighthouse Keeper", synopsis="A quiet life.")
     FilmFactory(title="Storm Season", synopsis="A lighthouse keeper faces a storm.")
