@@ -41,48 +41,6 @@ class Genre(AutoSlugMixin, models.Model):
 
 
 class FilmQuerySet(models.QuerySet):
-    def for_detail(self, *, critics_tab: str = "all", viewer=None) -> "FilmQuerySet":
-        """What the film page shows, in a fixed number of queries; the audience reviews come
-        from `Film.latest_audience_reviews`."""
-        from forums.models import MOVIE_FORUM_SLUG, Thread
-        from news.models import Article
-        from reviews.models import CriticReview, ScoreRecord
-
-        critic_reviews = CriticReview.objects.published().for_listing()
-        if critics_tab == "top":
-            critic_reviews = critic_reviews.top_critics()
-        return self.prefetch_related(
-            "genres",
-            models.Prefetch(
-                "score_records", queryset=ScoreRecord.objects.for_chart(), to_attr="score_history"
-            ),
-            models.Prefetch(
-                "credits",
-                queryset=Credit.objects.first_of_each_role(FILM_PAGE_CAST).select_related("person"),
-                to_attr="page_credits",
-            ),
-            models.Prefetch(
-                "photos", queryset=Photo.objects.all()[:FILM_PAGE_PHOTOS], to_attr="preview_photos"
-            ),
-            models.Prefetch(
-                "critic_reviews",
-                queryset=critic_reviews[:FILM_PAGE_REVIEWS],
-                to_attr="preview_critic_reviews",
-            ),
-            models.Prefetch(
-                "threads",
-                queryset=Thread.objects.visible()
-                .filter(board__slug=MOVIE_FORUM_SLUG)
-                .for_listing()[:FILM_PAGE_THREADS],
-                to_attr="preview_threads",
-            ),
-            models.Prefetch(
-                "articles",
-                queryset=Article.objects.published().without_body()[:FILM_PAGE_ARTICLES],
-                to_attr="preview_articles",
-            ),
-        )
-
     def acclaimed(self) -> "FilmQuerySet":
         """Films with the Acclaimed badge: see `Film.is_acclaimed`."""
         return self.filter(
@@ -312,28 +270,53 @@ class Film(AutoSlugMixin, models.Model):
             for stars, count in reversed(list(zip(HALF_STARS, counts, strict=False)))
         ]
 
-    def latest_audience_reviews(self, viewer=None) -> list:
-        """The film page's newest visible audience reviews, but `viewer`'s own (shown apart).
+    def load_page(self, *, critics_tab: str = "all", viewer=None) -> "Film":
+        """Fetch what the film page shows to `viewer`: a query a section, 8 in all.
 
-        A query of its own rather than a prefetch: a sliced prefetch numbers every review of
-        the film (20,000 for a popular one) before it keeps the first few; this query reads a
-        few entries of the (film, is_hidden, -created_at, -id) index.
+        Each is a plain query on this film's rows, most of them a LIMIT read in the order of an
+        index. (Prefetches, which serve many films, would number every row of the film, 20,000
+        ratings for a popular one, before keeping the first few, and cost more to build.)
         """
-        from reviews.models import AudienceReview
+        from forums.models import MOVIE_FORUM_SLUG, Thread
+        from news.models import Article
+        from reviews.models import AudienceReview, CriticReview, ScoreRecord
 
-        reviews = AudienceReview.objects.filter(film=self).visible().for_listing(viewer=viewer)
+        critic_reviews = CriticReview.objects.filter(film=self).published().for_listing()
+        if critics_tab == "top":
+            critic_reviews = critic_reviews.top_critics()
+        audience_reviews = (
+            AudienceReview.objects.filter(film=self).visible().for_listing(viewer=viewer)
+        )
         if viewer is not None and viewer.is_authenticated:
-            reviews = reviews.exclude(user=viewer)
-        return list(reviews[:FILM_PAGE_REVIEWS])
+            audience_reviews = audience_reviews.exclude(user=viewer)  # shown as "Your review"
+        models.prefetch_related_objects([self], "genres")
+        self.score_history = list(ScoreRecord.objects.filter(film=self).for_chart())
+        self.page_credits = list(
+            Credit.objects.filter(film=self)
+            .first_of_each_role(FILM_PAGE_CAST)
+            .select_related("person")
+        )
+        self.preview_photos = list(Photo.objects.filter(film=self)[:FILM_PAGE_PHOTOS])
+        self.preview_critic_reviews = list(critic_reviews[:FILM_PAGE_REVIEWS])
+        self.preview_audience_reviews = list(audience_reviews[:FILM_PAGE_REVIEWS])
+        self.preview_threads = list(
+            Thread.objects.visible()
+            .filter(film=self, board__slug=MOVIE_FORUM_SLUG)
+            .for_listing()[:FILM_PAGE_THREADS]
+        )
+        self.preview_articles = list(
+            Article.objects.published().without_body().filter(films=self)[:FILM_PAGE_ARTICLES]
+        )
+        return self
 
     @cached_property
     def cast_credits(self) -> list["Credit"]:
-        """The film page's cast (needs `for_detail`)."""
+        """The film page's cast (needs `load_page`)."""
         return [c for c in self.page_credits if c.role == Credit.Role.CAST]
 
     @cached_property
     def crew_credits(self) -> list["Credit"]:
-        """The film page's crew (needs `for_detail`)."""
+        """The film page's crew (needs `load_page`)."""
         return [c for c in self.page_credits if c.role != Credit.Role.CAST]
 
     @property

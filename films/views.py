@@ -112,8 +112,8 @@ def film_list(request: HttpRequest) -> HttpResponse:
 @cache_for_visitors(params=("critics",))
 def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
     critics_tab = "top" if request.GET.get("critics") == "top" else "all"
-    film = get_object_or_404(
-        Film.objects.for_detail(critics_tab=critics_tab, viewer=request.user), slug=slug
+    film = get_object_or_404(Film, slug=slug).load_page(
+        critics_tab=critics_tab, viewer=request.user
     )
     own_review = review_form = None
     if request.user.is_authenticated:
@@ -132,7 +132,6 @@ def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "critics_tab": critics_tab,
             "cast_shown": film.cast_credits[:FILM_PAGE_CAST_SHOWN],
             "cast_more": film.cast_credits[FILM_PAGE_CAST_SHOWN:],
-            "audience_reviews": film.latest_audience_reviews(viewer=request.user),
             "own_review": own_review,
             "review_form": review_form,
             "json_ld": film_json_ld(film, request),
