@@ -48,7 +48,7 @@ FILMOGRAPHY_SORTS = {
 
 
 @require_safe
-@cache_for_visitors(params=())
+@cache_for_visitors(params={})
 def home(request: HttpRequest) -> HttpResponse:
     films = Film.objects.for_cards()
     today = timezone.localdate()
@@ -109,7 +109,7 @@ def film_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cache_for_visitors(params=("critics",))
+@cache_for_visitors(params={"critics": {"top"}})
 def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
     critics_tab = "top" if request.GET.get("critics") == "top" else "all"
     film = get_object_or_404(Film, slug=slug).load_page(

@@ -22,6 +22,7 @@ process to reach the others: PAGE_CACHE_SECONDS is 0 (off) by default without it
 """
 
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -37,6 +38,8 @@ from django.utils.http import parse_etags
 
 from .replicas import reads_from
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "pagecache:generation"
 # The tables whose writes do not change what visitors see: who read or follows a thread, who
 # found a review helpful (the count is on the review) and the reports to moderators.
@@ -44,13 +47,27 @@ PRIVATE_TABLES = frozenset(
     {"forums_threadvisit", "reviews_helpfulvote", "reviews_reviewreport", "forums_postreport"}
 )
 CONTENT_TABLE = re.compile(r"(?:films|reviews|forums|news)_\w+|accounts_user")
-WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE)
+# Every table a statement writes to, wherever the write stands in it (after a WITH or a comment).
+WRITES = re.compile(
+    r"\b(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)\s+[\"`]?(\w+)",
+    re.IGNORECASE,
+)
+# A log-in only stamps the member's last_login, which no page shows.
+LOGIN_STAMP = re.compile(r'\s*UPDATE\s+"?accounts_user"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE')
+
+# A bump the cache refused (Redis down): this process starts a new generation as soon as the
+# cache answers again, so no page kept before the write is served after it.
+_bump_lost = False
+
+
+def _new_generation() -> int:
+    """A generation from the clock: never one that pages were kept under before."""
+    return time.time_ns()
 
 
 def _start_generation() -> int:
-    """A cache that lost the generation (restarted, evicted) starts a new one from the clock,
-    so it never returns to a number that pages were kept under."""
-    cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    """A cache that lost the generation (restarted, evicted) starts a new one."""
+    cache.add(GENERATION_KEY, _new_generation(), timeout=None)
     return cache.get(GENERATION_KEY)
 
 
@@ -63,6 +80,10 @@ def generation() -> int:
 def _kept(key: str) -> tuple[int, dict | None]:
     """The current generation and the page kept under `key` while it is current, in one round
     trip to the cache."""
+    global _bump_lost
+    if _bump_lost:
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+        _bump_lost = False
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY)
     if current is None:
@@ -72,20 +93,27 @@ def _kept(key: str) -> tuple[int, dict | None]:
 
 
 def content_changed() -> None:
-    """Move the generation on: every kept page is out of date."""
+    """Move the generation on: every kept page is out of date. A cache that cannot be reached
+    does not fail the write: the next page served starts a new generation."""
+    global _bump_lost
     try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # not in the cache: any new number will do
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # not in the cache: any new number will do
+            cache.add(GENERATION_KEY, _new_generation(), timeout=None)
+    except Exception:
+        _bump_lost = True
+        logger.exception("The page cache's generation could not be moved on")
 
 
 def changes_content(sql: str) -> bool:
     """Whether a statement writes to a table whose rows visitors see."""
-    write = WRITE.match(sql)
-    if write is None:
+    if LOGIN_STAMP.match(sql):
         return False
-    table = write[1].lower()
-    return table not in PRIVATE_TABLES and CONTENT_TABLE.fullmatch(table) is not None
+    return any(
+        table not in PRIVATE_TABLES and CONTENT_TABLE.fullmatch(table)
+        for table in (name.lower() for name in WRITES.findall(sql))
+    )
 
 
 def _on_write(execute, sql, params, many, context):
@@ -99,9 +127,11 @@ def _on_write(execute, sql, params, many, context):
 
 
 def watch_writes(sender, connection, **kwargs) -> None:
-    """`connection_created` receiver: watch every statement of the new connection."""
+    """`connection_created` receiver: watch every statement of the new connection. First in
+    the list, so that a `connection.execute_wrapper()` block, which removes the last wrapper
+    when it ends, never removes this one."""
     if _on_write not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_on_write)
+        connection.execute_wrappers.insert(0, _on_write)
 
 
 def is_visitor(request: HttpRequest) -> bool:
@@ -112,13 +142,23 @@ def is_visitor(request: HttpRequest) -> bool:
     )
 
 
-def _key(request: HttpRequest, params: tuple[str, ...] | None) -> str:
-    if params is None:
-        query = request.META.get("QUERY_STRING", "")
-    else:
-        query = "&".join(f"{name}={request.GET.get(name, '')}" for name in params)
-    address = f"{request.get_host()}{request.path}?{query}"
+def _key(request: HttpRequest, params: dict[str, set[str]] | None) -> str | None:
+    """The page's key, or None when its query is not one of the page's own: any other
+    parameter or value would put what the visitor typed (it is in the log-in link's `next`)
+    before every other visitor, and let anyone fill the cache with endless variants."""
+    if params is not None and any(
+        name not in params or request.GET.getlist(name) not in ([v] for v in params[name])
+        for name in request.GET
+    ):
+        return None
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return f"pagecache:page:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+def _etag_matches(request: HttpRequest, etag: str) -> bool:
+    """If-None-Match, compared weakly as HTTP asks: W/"x" (from a compressing proxy) is "x"."""
+    wanted = parse_etags(request.headers.get("If-None-Match", ""))
+    return "*" in wanted or etag in (tag.removeprefix("W/") for tag in wanted)
 
 
 def _visitor_headers(response: HttpResponse, etag: str) -> HttpResponse:
@@ -139,11 +179,12 @@ def _keepable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def cache_for_visitors(params: tuple[str, ...] | None = None) -> Callable:
+def cache_for_visitors(params: dict[str, set[str]] | None = None) -> Callable:
     """Serve a GET view's page to visitors from the cache (see the module's description).
 
-    `params` names the query parameters the page depends on; None means the whole query string
-    (for a view that redirects every other query to its one canonical form).
+    `params` maps each query parameter the page takes to its values; a request with any other
+    is rendered and not kept. None keeps any query: for a view that answers 200 only to its
+    one canonical form of a query and redirects every other.
     """
 
     def decorator(view: Callable) -> Callable:
@@ -153,7 +194,13 @@ def cache_for_visitors(params: tuple[str, ...] | None = None) -> Callable:
                 return view(request, *args, **kwargs)
             seconds = settings.PAGE_CACHE_SECONDS
             key = _key(request, params) if seconds > 0 else None
-            current, kept = _kept(key) if key else (None, None)
+            current, kept = None, None
+            if key:
+                try:
+                    current, kept = _kept(key)
+                except Exception:  # the cache is down: render as if it were off
+                    logger.exception("The page cache could not be read")
+                    key = None
             if kept is None:
                 with reads_from(replica=False):  # a lagging replica must not fill the cache
                     response = view(request, *args, **kwargs)
@@ -169,8 +216,11 @@ def cache_for_visitors(params: tuple[str, ...] | None = None) -> Callable:
                     "etag": f'"{digest}"',
                 }
                 if key:
-                    cache.set(key, kept, timeout=seconds)
-            if kept["etag"] in parse_etags(request.headers.get("If-None-Match", "")):
+                    try:
+                        cache.set(key, kept, timeout=seconds)
+                    except Exception:
+                        logger.exception("The page cache could not keep a page")
+            if _etag_matches(request, kept["etag"]):
                 return _visitor_headers(HttpResponseNotModified(), kept["etag"])
             response = HttpResponse(kept["content"], content_type=kept["content_type"])
             return _visitor_headers(response, kept["etag"])

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
 
 REPLICA = "replica"
@@ -36,7 +36,12 @@ class PrimaryReplicaRouter:
     """Writes and migrations to the primary ("default"); reads as `reads_from` says."""
 
     def db_for_read(self, model, **hints) -> str:
-        if _replica_allowed.get() and REPLICA in settings.DATABASES:
+        # Inside a transaction on the primary, a read belongs to it (it may follow a write).
+        if (
+            _replica_allowed.get()
+            and REPLICA in settings.DATABASES
+            and not connections[DEFAULT_DB_ALIAS].in_atomic_block
+        ):
             return REPLICA
         return DEFAULT_DB_ALIAS
 

@@ -89,17 +89,44 @@ def test_a_head_request_is_answered_from_the_same_page(client, film):
     assert len(queries) == 0
 
 
-def test_pages_differ_by_the_parameters_they_use_and_ignore_others(client, film):
+def test_pages_differ_by_the_parameters_they_take(client, film):
     CriticReviewFactory(film=film, critic=CriticFactory(is_top_critic=False), excerpt="Plain.")
     url = film.get_absolute_url()
     everyone = visit(client, url)[0].content
     top_only = visit(client, f"{url}?critics=top")[0].content
     assert b"Plain." in everyone
     assert b"Plain." not in top_only
-    _, queries = visit(client, f"{url}?utm_source=mail")
-    assert queries == 0
-    visit(client, "/")
-    assert visit(client, "/?ref=newsletter")[1] == 0
+    assert visit(client, f"{url}?critics=top")[1] == 0
+
+
+@pytest.mark.parametrize(
+    "query", ["?email=alice@example.com", "?critics=x1", "?critics=top&utm_source=mail"]
+)
+def test_a_query_the_page_does_not_take_is_never_kept_nor_shown_to_others(client, film, query):
+    url = film.get_absolute_url()
+    for _ in range(2):
+        _, queries = visit(client, url + query)
+        assert queries > 0  # rendered every time, never kept
+    assert b"alice" not in visit(client, url)[0].content
+    visit(client, f"/{query}")
+    assert b"alice" not in visit(client, "/")[0].content
+
+
+def test_http_and_https_pages_are_kept_apart(client, film):
+    url = film.get_absolute_url()
+    assert b"http://testserver" in visit(client, url)[0].content
+    with CaptureQueriesContext(connection) as queries:
+        secure = client.get(url, secure=True)
+    assert len(queries) > 0
+    assert b"http://testserver" not in secure.content
+
+
+@pytest.mark.parametrize("sent", ['W/"{}"', '"{}"', "*", '"other", W/"{}"'])
+def test_revalidation_compares_etags_weakly(client, film, sent):
+    url = film.get_absolute_url()
+    etag = visit(client, url)[0]["ETag"]
+    response = client.get(url, headers={"if-none-match": sent.format(etag.strip('"'))})
+    assert response.status_code == 304
 
 
 def test_browse_keeps_each_canonical_list_apart_and_never_keeps_a_redirect(client, film):
@@ -251,7 +278,17 @@ def test_what_visitors_never_see_leaves_the_kept_pages_alone(client, film):
         ('DELETE FROM "forums_post" WHERE "id" IN (%s)', True),
         ("  update accounts_user set display_name = 'x'", True),
         ('INSERT INTO "news_article_films" ("article_id", "film_id") VALUES (1, 2)', True),
-        ('UPDATE "accounts_user" SET "last_login" = %s', True),
+        ('UPDATE "accounts_user" SET "last_login" = %s WHERE "accounts_user"."id" = %s', False),
+        ('UPDATE "accounts_user" SET "last_login" = %s, "display_name" = %s WHERE', True),
+        ('WITH moved AS (SELECT 1) UPDATE "films_film" SET "title" = %s', True),
+        ('/* admin */ DELETE FROM "reviews_criticreview" WHERE "id" = %s', True),
+        ('TRUNCATE "forums_post", "forums_thread" RESTART IDENTITY', True),
+        ('SELECT "films_film"."id" FROM "films_film" FOR UPDATE', False),
+        (
+            'INSERT INTO "forums_threadvisit" ("user_id") VALUES (%s) ON CONFLICT DO UPDATE SET '
+            '"last_read_at" = EXCLUDED."last_read_at"',
+            False,
+        ),
         ('SELECT "films_film"."id" FROM "films_film"', False),
         ('INSERT INTO "django_session" ("session_key") VALUES (%s)', False),
         ('UPDATE "axes_accessattempt" SET "failures_since_start" = 1', False),
@@ -273,6 +310,50 @@ def test_a_cache_that_lost_the_generation_starts_a_new_one(client, film):
     Film.objects.filter(pk=film.pk).update(title="After The Restart")
     assert b"After The Restart" in visit(client, url)[0].content
     assert visit(client, url)[1] == 0
+
+
+def test_a_log_in_leaves_the_kept_pages_alone(client, film):
+    MemberFactory(username="lena", password="a-long-password-1")
+    before = generation()
+    response = client.post(
+        "/accounts/login/", {"username": "lena", "password": "a-long-password-1"}
+    )
+    assert response.status_code == 302
+    assert generation() == before
+
+
+def test_a_cache_that_cannot_be_reached_fails_no_page_and_no_write(client, film, monkeypatch):
+    from django.core.cache import cache
+
+    url = film.get_absolute_url()
+    kept = visit(client, url)[0].content
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    with monkeypatch.context() as outage:
+        for method in ("get", "get_many", "set", "add", "incr"):
+            outage.setattr(cache, method, down)
+        Film.objects.filter(pk=film.pk).update(title="Written During The Outage")
+        during, queries = visit(client, url)
+        assert queries > 0
+        assert b"Written During The Outage" in during.content
+    after = visit(client, url)[0].content
+    assert after != kept
+    assert b"Written During The Outage" in after
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_shows_at_once_outside_a_test_transaction(client):
+    film = FilmFactory(title="Before The Commit", release_date="2001-05-01")
+    url = film.get_absolute_url()
+    visit(client, url)
+    assert visit(client, url)[1] == 0
+    with transaction.atomic():
+        Film.objects.filter(pk=film.pk).update(title="After The Commit")
+    assert b"After The Commit" in visit(client, url)[0].content
+    Film.objects.filter(pk=film.pk).update(title="In Autocommit")
+    assert b"In Autocommit" in visit(client, url)[0].content
 
 
 # Members and visitors with something of their own ----------------------------------------------

@@ -37,6 +37,22 @@ def test_a_visitors_get_reads_from_the_replica(rf, with_replica):
     assert read_from(rf.head("/films/")) == "replica"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_read_inside_a_transaction_stays_on_the_primary(rf, with_replica):
+    from django.db import transaction
+
+    seen = []
+
+    def view(request):
+        seen.append(router.db_for_read(Film))
+        with transaction.atomic():
+            seen.append(router.db_for_read(Film))
+        return HttpResponse("ok")
+
+    ReplicaReadsMiddleware(view)(rf.get("/films/"))
+    assert seen == ["replica", "default"]
+
+
 def test_members_read_their_own_writes_from_the_primary(rf, with_replica, settings):
     request = rf.get("/films/")
     request.COOKIES[settings.SESSION_COOKIE_NAME] = "a-session"
