@@ -1,9 +1,12 @@
 """Visitors' film, home and browse pages come from the cache, and every change shows at once."""
 
+import os
+import socket
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -35,6 +38,42 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+
+
+def redis_answers() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture(
+    autouse=True,
+    params=[
+        "local memory",
+        pytest.param(
+            "redis",
+            marks=pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379"),
+        ),
+    ],
+)
+def _cache_backend(request, settings, worker_id):
+    """Every test twice: on the local-memory cache, and on Redis as in production (.ci/run
+    starts one), with keys of this test process's own."""
+    if request.param != "redis":
+        yield
+        return
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": f"marquee-page-cache-tests-{worker_id}-{os.getpid()}",
+        }
+    }
+    cache.delete_pattern("*")
+    yield
+    cache.delete_pattern("*")
 
 
 @pytest.fixture
@@ -302,8 +341,6 @@ def test_which_statements_change_what_visitors_see(sql, changes):
 
 
 def test_a_cache_that_lost_the_generation_starts_a_new_one(client, film):
-    from django.core.cache import cache
-
     url = film.get_absolute_url()
     visit(client, url)
     cache.delete(GENERATION_KEY)
@@ -323,8 +360,6 @@ def test_a_log_in_leaves_the_kept_pages_alone(client, film):
 
 
 def test_a_cache_that_cannot_be_reached_fails_no_page_and_no_write(client, film, monkeypatch):
-    from django.core.cache import cache
-
     url = film.get_absolute_url()
     kept = visit(client, url)[0].content
 
