@@ -60,12 +60,6 @@ POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0
 DATABASE = "marquee_bench"
 MARKER_PREFIX = "marquee-bench "
 SECRET_KEY = "bench-only-secret-key-not-for-production"
-# Where generate_data's benchmark members come from; the defaults stand in until it exists.
-BENCH_MEMBER_DEFAULTS = {
-    "BENCH_MEMBER_PREFIX": "bench-member-",
-    "BENCH_MEMBER_COUNT": 200,
-    "BENCH_PASSWORD": "bench-password-123",
-}
 # gunicorn's settings as `make serve` will start it (the environment is the server's).
 GUNICORN = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
 GENERATOR_FILES = ("films/synthetic.py", "films/management/commands/generate_data.py")
@@ -349,14 +343,6 @@ def format_report(report: dict) -> str:
 # Inside Django (run in a subprocess by `django_call`): finding the pages, resetting reviews.
 
 
-def _bench_constants() -> dict:
-    try:
-        from films import synthetic
-    except ImportError:
-        return dict(BENCH_MEMBER_DEFAULTS)
-    return {name: getattr(synthetic, name, value) for name, value in BENCH_MEMBER_DEFAULTS.items()}
-
-
 def discover(
     *, demo: bool, hot_film: str | None, hot_thread: str | None, members: int, films: int
 ) -> dict:
@@ -373,10 +359,10 @@ def discover(
     from django.utils import timezone
 
     from films.models import Film, Genre
+    from films.synthetic import BENCH_MEMBER_PREFIX, BENCH_PASSWORD
     from forums.models import Post, Thread
     from reviews.models import AudienceReview
 
-    constants = _bench_constants()
     HOT_FILM_SLUG = HOT_THREAD_TITLE = None
     if not demo:
         from films.synthetic import HOT_FILM_SLUG, HOT_THREAD_TITLE
@@ -409,12 +395,11 @@ def discover(
     thread_path = thread.get_absolute_url()
 
     User = get_user_model()
-    prefix, password = constants["BENCH_MEMBER_PREFIX"], constants["BENCH_PASSWORD"]
-    usernames = [f"{prefix}{n}" for n in range(1, members + 1)]
+    usernames = [f"{BENCH_MEMBER_PREFIX}{n}" for n in range(1, members + 1)]
     existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
     for username in usernames:
         if username not in existing:
-            User.objects.create_user(username=username, password=password)
+            User.objects.create_user(username=username, password=BENCH_PASSWORD)
 
     today = timezone.localdate()
     post_films = (
@@ -451,7 +436,7 @@ def discover(
         },
         "thread": {"title": thread.title, "posts": posts, "pages": last_page},
         "members": usernames,
-        "password": password,
+        "password": BENCH_PASSWORD,
         "post_paths": [reverse("reviews:audience_review_form", args=[slug]) for slug in post_films],
     }
 
@@ -460,12 +445,12 @@ def reset_reviews() -> dict:
     """Delete the benchmark members' reviews and rescore their films, so a run posts anew."""
     from django.db import transaction
 
+    from films.synthetic import BENCH_MEMBER_PREFIX
     from reviews.models import AudienceReview
     from reviews.scores import refresh_scores
 
-    prefix = _bench_constants()["BENCH_MEMBER_PREFIX"]
     with transaction.atomic():
-        reviews = AudienceReview.objects.filter(user__username__startswith=prefix)
+        reviews = AudienceReview.objects.filter(user__username__startswith=BENCH_MEMBER_PREFIX)
         film_ids = sorted(set(reviews.values_list("film_id", flat=True)))
         deleted = reviews.delete()[1].get("reviews.AudienceReview", 0)
     if film_ids:
@@ -622,8 +607,6 @@ def prepare_database(env: dict, *, scale: float | None, seed: int | None, rebuil
         if scale is None:
             manage(env, "load_demo_data")
         else:
-            if not (ROOT / GENERATOR_FILES[1]).exists():
-                fail("manage.py generate_data does not exist yet: run with --demo")
             seed_args = ["--seed", str(seed)] if seed is not None else []
             manage(env, "generate_data", "--scale", f"{scale:g}", *seed_args, quiet=False)
         print(f"Built in {time.perf_counter() - started:.0f} s", flush=True)

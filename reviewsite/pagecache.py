@@ -4,13 +4,12 @@ A visitor's film page, home page or browse page is the same for every visitor, s
 once and then served from the cache (`cache_for_visitors`), without a database query. Each kept
 page carries the site's content *generation*, a number in the cache, as it stood when the page
 was rendered, and is served only while the generation is still that number (both are read in
-one round trip). Every write to a
-table whose rows visitors see (films, reviews, forums, news, members' names) moves the
-generation on, whether it comes from a page, the admin, a command or a bulk `update()`: the
-database connection itself watches the statements (`watch_writes`). From then on no visitor gets
-a page of an older generation, and the next one renders a fresh page. A write inside a
-transaction moves it on at once and again at the commit, so a page rendered from the data as
-it stood before the commit never carries the number that follows it.
+one round trip). Every write to a table whose rows visitors see (films, reviews, forums, news,
+members' names) moves the generation on, whether it comes from a page, the admin, a command or
+a bulk `update()`: the database connection itself watches the statements (`watch_writes`).
+From then on no visitor gets a page of an older generation, and the next one renders a fresh
+page. A write inside a transaction moves it on at once and again at the commit, so a page
+rendered from the data as it stood before the commit never carries the number that follows it.
 
 Members, and visitors with a session or a pending message, are never served from the cache and
 their pages are never kept. Visitor pages say `Cache-Control: public, no-cache` with an ETag

@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from films.management.arguments import positive_int
 from films.synthetic import (
     BENCH_MEMBER_COUNT,
     BENCH_MEMBER_PREFIX,
@@ -22,13 +23,6 @@ def _scale(value: str) -> float:
     if problem := scale_problem(scale):
         raise argparse.ArgumentTypeError(problem)
     return scale
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
@@ -51,7 +45,7 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="The random seed (default 1).")
         parser.add_argument(
             "--batch-size",
-            type=_positive,
+            type=positive_int,
             default=DEFAULT_BATCH_SIZE,
             help=f"Rows a bulk insert (default {DEFAULT_BATCH_SIZE}).",
         )

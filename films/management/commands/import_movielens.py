@@ -4,15 +4,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from films.management.arguments import positive_int
 from films.movielens import MovieLensError, MovieLensFolder
 from films.services import MOVIELENS_BATCH_SIZE, import_movielens
-
-
-def _positive(value: str) -> int:
-    number = int(value)
-    if number < 1:
-        raise ValueError(value)
-    return number
 
 
 class Command(BaseCommand):
@@ -28,7 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("folder", metavar="DIR", help="The MovieLens folder.")
         parser.add_argument(
             "--batch-size",
-            type=_positive,
+            type=positive_int,
             default=MOVIELENS_BATCH_SIZE,
             help=f"Rows written per transaction (default {MOVIELENS_BATCH_SIZE}).",
         )
