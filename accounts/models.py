@@ -4,16 +4,23 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+from reviewsite.models import StoredCountsMixin
+
 # Members imported from MovieLens are named "movielens-<userId>"; nobody signs up as one.
 MOVIELENS_MEMBER_PREFIX = "movielens-"
 
 
-class User(AbstractUser):
+class User(StoredCountsMixin, AbstractUser):
     """A member of the site; editors and moderators are members in a group."""
 
     display_name = models.CharField(max_length=80, blank=True)
     bio = models.TextField(max_length=2000, blank=True)
     avatar = models.ImageField(upload_to="avatars/", blank=True)
+    # Their audience reviews that a moderator has not hidden: kept by reviews.tallies, so the
+    # profile needs no count of them.
+    review_count = models.PositiveIntegerField(default=0, editable=False)
+
+    stored_counts = ("review_count",)
 
     class Meta(AbstractUser.Meta):
         ordering = ["username"]

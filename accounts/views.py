@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from forums.models import Post
 from reviews.models import AudienceReview
+from reviewsite.paging import StoredCountPaginator
 
 from .forms import LoginForm, ProfileForm, SignupForm
 from .limits import rate_limited
@@ -112,12 +113,14 @@ def profile(request: HttpRequest, username: str) -> HttpResponse:
         .for_listing(viewer=request.user)
         .select_related("film")
     )
-    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = StoredCountPaginator(reviews, REVIEWS_PER_PAGE, count=member.review_count).get_page(
+        request.GET.get("page")
+    )
     context = {
         "member": member,
         "page": page,
         "tab": "reviews",
-        "review_count": page.paginator.count,
+        "review_count": member.review_count,
         "post_count": Post.objects.filter(author=member).visible().count(),
     }
     return render(request, "accounts/profile.html", context)
@@ -132,7 +135,7 @@ def profile_posts(request: HttpRequest, username: str) -> HttpResponse:
         "member": member,
         "page": page,
         "tab": "posts",
-        "review_count": AudienceReview.objects.filter(user=member).visible().count(),
+        "review_count": member.review_count,
         "post_count": page.paginator.count,
     }
     return render(request, "accounts/profile_posts.html", context)

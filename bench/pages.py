@@ -448,11 +448,14 @@ def reset_reviews() -> dict:
     from films.synthetic import BENCH_MEMBER_PREFIX
     from reviews.models import AudienceReview
     from reviews.scores import refresh_scores
+    from reviews.tallies import Tallies
 
     with transaction.atomic():
         reviews = AudienceReview.objects.filter(user__username__startswith=BENCH_MEMBER_PREFIX)
         film_ids = sorted(set(reviews.values_list("film_id", flat=True)))
+        tallies = Tallies().audience_reviews(reviews)
         deleted = reviews.delete()[1].get("reviews.AudienceReview", 0)
+        tallies.refresh()
     if film_ids:
         refresh_scores(film_ids=film_ids)
     return {"deleted": deleted, "films_rescored": len(film_ids)}

@@ -9,12 +9,13 @@ from reviews.admin import reviews_link
 from reviews.models import CriticReview
 from reviews.scores import refresh_scores
 from reviews.services import sync_film_reviews
+from reviews.tallies import Tallies
 from reviewsite.admin import CSVImportExportMixin, is_number, record_action, thumbnail
 
 from .forms import decade_choices
 from .models import FILM_TAGS, Credit, Film, FilmRedirect, Genre, Person, Photo
 from .resources import FilmResource
-from .services import remember_old_slug
+from .services import delete_films, remember_old_slug
 
 
 @admin.register(Genre)
@@ -254,11 +255,19 @@ class FilmAdmin(CSVImportExportMixin, admin.ModelAdmin):
         if change and "slug" in form.changed_data:
             remember_old_slug(film=obj, old_slug=form.initial["slug"])
 
+    def delete_model(self, request, obj) -> None:
+        delete_films(films=[obj])
+
+    def delete_queryset(self, request, queryset) -> None:
+        delete_films(films=queryset)
+
     def save_related(self, request, form, formsets, change) -> None:
-        super().save_related(request, form, formsets, change)
-        # The inline saved critic reviews directly: carry critics' flags and rescore, still
+        # The inline saves critic reviews directly: the critics and publications they had
+        # before are noted, then flags are carried and scores and counts refreshed, still
         # inside the admin's transaction.
-        sync_film_reviews(film=form.instance)
+        tallies = Tallies().critic_reviews(CriticReview.objects.filter(film=form.instance.pk))
+        super().save_related(request, form, formsets, change)
+        sync_film_reviews(film=form.instance, tallies=tallies)
 
     @admin.action(description="Recompute the scores of the selected films", permissions=["change"])
     def recompute_scores(self, request, queryset) -> None:

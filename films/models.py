@@ -149,6 +149,8 @@ class Film(AutoSlugMixin, models.Model):
         max_digits=2, decimal_places=1, null=True, blank=True, editable=False
     )
     audience_histogram = models.JSONField(default=empty_histogram, editable=False)
+    # Visible audience reviews, with a rating or with words only: the length of their list.
+    audience_review_count = models.PositiveIntegerField(default=0, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import MOVIELENS_MEMBER_PREFIX
-from reviews.models import AudienceReview
+from reviews.models import AudienceReview, CriticReview
 from reviews.scores import refresh_scores
+from reviews.tallies import Tallies
 
 from .models import Film, FilmRedirect, Genre
 from .movielens import RATINGS, Link, Movie, MovieLensFolder, Problems, top_tags
@@ -27,6 +28,20 @@ def remember_old_slug(*, film: Film, old_slug: str) -> None:
         FilmRedirect.objects.update_or_create(old_slug=old_slug, defaults={"film": film})
     # A film renamed back to an old slug owns that address again.
     FilmRedirect.objects.filter(old_slug=film.slug).delete()
+
+
+@transaction.atomic
+def delete_films(*, films: Iterable[Film]) -> None:
+    """Delete films; their reviews go with them, so their critics, publications and members
+    are counted again."""
+    ids = [film.pk for film in films]
+    tallies = (
+        Tallies()
+        .critic_reviews(CriticReview.objects.filter(film__in=ids))
+        .audience_reviews(AudienceReview.objects.filter(film__in=ids))
+    )
+    Film.objects.filter(pk__in=ids).delete()
+    tallies.refresh()
 
 
 # MovieLens ---------------------------------------------------------------------------------
@@ -314,6 +329,7 @@ def _import_ratings(
                     unique_fields=["film", "user"],
                     update_fields=["rating", "created_at"],
                 )
+                Tallies().audience_reviews(changed).refresh()
             report.new_members += len(new_members)
             report.ratings += len(batch)
             report.changed_ratings += len(changed)

@@ -34,6 +34,7 @@ from forums.services import synchronize_threads
 from news.models import ARTICLE_TOP_HEADING, Article
 from reviews.models import AudienceReview, Critic, CriticReview, Publication, Sentiment
 from reviews.scores import refresh_scores
+from reviews.tallies import rebuild_counts
 from reviewsite.markup import render_markdown
 
 from .models import HALF_STARS, Credit, Film, Genre, Person
@@ -579,6 +580,7 @@ class _Generator:
         self.stage("posts", self.make_posts)
         self.stage("articles", self.make_articles)
         self.stage("scores", self.score_films, atomic=False)
+        self.stage("review counts", self.count_reviews)
         self.stage("board counters", self.count_boards, atomic=False)
         self.stage("statistics", self.analyze, atomic=False)
         counts = {
@@ -1242,6 +1244,10 @@ class _Generator:
         film_ids = [plan.film.pk for plan in self.films]
         refresh_scores(film_ids=film_ids)
         return len(film_ids)
+
+    def count_reviews(self) -> int:
+        """Critics', publications' and members' stored review counts; how many rows got one."""
+        return sum(rebuild_counts().values())
 
 
 # Helpers -------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from .services import (
     set_top_critics,
     sync_critic_review_marks,
 )
+from .tallies import Tallies
 
 
 def reviews_link(text: str | int, **filters: int) -> str:
@@ -64,10 +65,7 @@ class PublicationAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(review_count=Count("reviews"))
-
-    @admin.display(description="critic reviews", ordering="review_count")
+    @admin.display(description="published reviews", ordering="review_count")
     def critic_reviews(self, publication: Publication) -> str:
         return reviews_link(publication.review_count, publication__id__exact=publication.pk)
 
@@ -83,12 +81,7 @@ class CriticAdmin(admin.ModelAdmin):
     actions = ("mark_top_critics", "unmark_top_critics")
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(review_count=Count("reviews", distinct=True))
-            .prefetch_related("publications")
-        )
+        return super().get_queryset(request).prefetch_related("publications")
 
     @admin.display(description="photo")
     def photo_thumbnail(self, critic: Critic) -> str:
@@ -98,7 +91,7 @@ class CriticAdmin(admin.ModelAdmin):
     def writes_for(self, critic: Critic) -> str:
         return ", ".join(p.name for p in critic.publications.all()) or "—"
 
-    @admin.display(description="critic reviews", ordering="review_count")
+    @admin.display(description="published reviews", ordering="review_count")
     def critic_reviews(self, critic: Critic) -> str:
         return reviews_link(critic.review_count, critic=critic.pk)
 
@@ -237,20 +230,24 @@ class AudienceReviewAdmin(MemberTextAdmin):
         if "is_hidden" in form.changed_data:
             # The one way to hide or restore, so hiding here settles reports as the actions do.
             set_audience_reviews_hidden(reviews=[obj], hidden=obj.is_hidden, moderator=request.user)
-        # An edit may move the review to another film: both films' scores change.
+        # An edit may move the review to another film, or to another member: both change.
         refresh_scores(film_ids={obj.film_id, form.initial.get("film")} - {None})
+        Tallies().audience_reviews([obj]).members([form.initial.get("user")]).refresh()
 
     def delete_model(self, request, obj) -> None:
         lock_films([obj.film_id])
         super().delete_model(request, obj)
         refresh_scores(film_ids={obj.film_id})
+        Tallies().audience_reviews([obj]).refresh()
 
     @transaction.atomic
     def delete_queryset(self, request, queryset) -> None:
         film_ids = set(queryset.values_list("film_id", flat=True))
         lock_films(film_ids)
+        tallies = Tallies().audience_reviews(queryset)
         super().delete_queryset(request, queryset)
         refresh_scores(film_ids=film_ids)
+        tallies.refresh()
 
     def get_queryset(self, request):
         return (

@@ -11,16 +11,21 @@ from django.utils import timezone
 
 from films.models import HALF_STARS, Film
 from films.slugs import AutoSlugMixin
+from reviewsite.models import StoredCountsMixin
 
 REVIEW_MAX_LENGTH = 5000
 RATING_CHOICES = [(Decimal(str(s)), f"{s:g} stars" if s != 1 else "1 star") for s in HALF_STARS]
 
 
-class Publication(AutoSlugMixin, models.Model):
+class Publication(StoredCountsMixin, AutoSlugMixin, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
     url = models.URLField("site URL", blank=True)
     is_top = models.BooleanField("Top publication", default=False)
+    # Its published critic reviews: kept by reviews.tallies, so no page counts them.
+    review_count = models.PositiveIntegerField(default=0, editable=False)
+
+    stored_counts = ("review_count",)
 
     class Meta:
         ordering = ["name"]
@@ -32,13 +37,20 @@ class Publication(AutoSlugMixin, models.Model):
         return reverse("reviews:publication", kwargs={"slug": self.slug})
 
 
-class Critic(AutoSlugMixin, models.Model):
+class Critic(StoredCountsMixin, AutoSlugMixin, models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, blank=True)
     photo = models.ImageField(upload_to="critics/", blank=True)
     bio = models.TextField(blank=True)
     is_top_critic = models.BooleanField("Top Critic", default=False)
     publications = models.ManyToManyField(Publication, blank=True, related_name="critics")
+    # Their published critic reviews, and how many of those are Fresh and Rotten: kept by
+    # reviews.tallies, so no page counts them.
+    review_count = models.PositiveIntegerField(default=0, editable=False)
+    fresh_count = models.PositiveIntegerField(default=0, editable=False)
+    rotten_count = models.PositiveIntegerField(default=0, editable=False)
+
+    stored_counts = ("review_count", "fresh_count", "rotten_count")
 
     class Meta:
         ordering = ["name"]

@@ -23,6 +23,7 @@ from films.resources import (
 from .models import Critic, CriticReview, Publication, Sentiment
 from .scores import refresh_scores
 from .services import carry_critic_flags, lock_films
+from .tallies import Tallies
 
 
 def named_field(name: str, model, *, name_field: str = "name"):
@@ -77,6 +78,7 @@ class CriticReviewResource(BlankKeepsResource):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.touched_film_ids: set[int] = set()
+        self.tallies = Tallies()
 
     def get_queryset(self):
         return CriticReview.objects.select_related("film", "critic", "publication")
@@ -103,9 +105,12 @@ class CriticReviewResource(BlankKeepsResource):
 
     def before_save_instance(self, instance, row, **kwargs) -> None:
         lock_films([instance.film_id])  # films before reviews, as every review write does
+        # An updated review may leave its critic or publication: theirs are counted again too.
+        self.tallies.critic_reviews(CriticReview.objects.filter(pk=instance.pk))
 
     def after_save_instance(self, instance, row, **kwargs) -> None:
         self.touched_film_ids.add(instance.film_id)
+        self.tallies.critic_reviews([instance])
 
     def after_import(self, dataset, result, **kwargs) -> None:
         super().after_import(dataset, result, **kwargs)
@@ -113,3 +118,4 @@ class CriticReviewResource(BlankKeepsResource):
             reviews = CriticReview.objects.filter(film__in=self.touched_film_ids)
             carry_critic_flags(reviews=reviews)
             refresh_scores(film_ids=self.touched_film_ids)
+            self.tallies.refresh()

@@ -44,6 +44,7 @@ class FilmScores:
     audience_score: int | None = None
     audience_average: Decimal | None = None
     audience_histogram: list[int] = field(default_factory=empty_histogram)
+    audience_review_count: int = 0
 
     @classmethod
     def stored_on(cls, film: Film) -> "FilmScores":
@@ -64,7 +65,7 @@ SCORE_BATCH_SIZE = 500
 def compute_scores(films: Sequence[Film]) -> dict[int, FilmScores]:
     """The scores the films' reviews give, by film pk, with Acclaimed kept as the rules keep it.
 
-    One grouped query over the critic reviews and one over the audience ratings, however many
+    One grouped query over the critic reviews and one over the audience reviews, however many
     films; Acclaimed reads each film's `release_type` and stored `acclaimed_earned`.
     """
     film_ids = [film.pk for film in films]
@@ -88,9 +89,10 @@ def compute_scores(films: Sequence[Film]) -> dict[int, FilmScores]:
         )
         .order_by()
     }
-    ratings: dict[int, list[tuple[Decimal, int]]] = defaultdict(list)
+    # (rating, count) pairs by film; the rating is None for reviews of words only.
+    ratings: dict[int, list[tuple[Decimal | None, int]]] = defaultdict(list)
     for film_id, rating, n in (
-        AudienceReview.objects.filter(film_id__in=film_ids, rating__isnull=False)
+        AudienceReview.objects.filter(film_id__in=film_ids)
         .visible()
         .values_list("film_id", "rating")
         .annotate(n=Count("pk"))
@@ -108,7 +110,9 @@ def compute_film_scores(film: Film) -> FilmScores:
     return compute_scores([film])[film.pk]
 
 
-def _film_scores(film: Film, critic: dict | None, ratings: list[tuple[Decimal, int]]) -> FilmScores:
+def _film_scores(
+    film: Film, critic: dict | None, ratings: list[tuple[Decimal | None, int]]
+) -> FilmScores:
     """One film's scores from its critic aggregate and its (rating, count) pairs."""
     scores = FilmScores()
     if critic is not None:
@@ -131,6 +135,9 @@ def _film_scores(film: Film, critic: dict | None, ratings: list[tuple[Decimal, i
     histogram = empty_histogram()
     total_stars = Decimal(0)
     for rating, n in ratings:
+        scores.audience_review_count += n
+        if rating is None:
+            continue
         histogram[HALF_STARS.index(float(rating))] += n
         total_stars += Decimal(rating) * n
     count = sum(histogram)

@@ -23,6 +23,7 @@ from .models import (
     Sentiment,
 )
 from .scores import refresh_film_scores, refresh_scores
+from .tallies import Tallies
 
 
 def carry_critic_flags(*, reviews: QuerySet[CriticReview]) -> set[int]:
@@ -45,6 +46,7 @@ def save_critic_review(*, review: CriticReview) -> CriticReview:
     )
     film_ids = {review.film_id, previous_film_id} - {None}
     lock_films(film_ids)
+    tallies = Tallies().critic_reviews(CriticReview.objects.filter(pk=review.pk))
     if review.critic_id is not None:
         # Locked, so an editor changing the critic's flag at the same time waits for us (or we
         # for them) and then carries the flag to this review too.
@@ -55,6 +57,7 @@ def save_critic_review(*, review: CriticReview) -> CriticReview:
         )
     review.save()
     refresh_scores(film_ids=film_ids)
+    tallies.critic_reviews([review]).refresh()
     return review
 
 
@@ -65,6 +68,7 @@ def delete_critic_reviews(*, reviews: Iterable[CriticReview]) -> None:
     lock_films(film_ids)
     CriticReview.objects.filter(pk__in=[r.pk for r in reviews]).delete()
     refresh_scores(film_ids=film_ids)
+    Tallies().critic_reviews(reviews).refresh()
 
 
 def lock_films_reviewed_by(critic_ids: Iterable[int]) -> None:
@@ -109,13 +113,17 @@ def set_critic_reviews(
     lock_films({r.film_id for r in changed})
     CriticReview.objects.filter(pk__in=[r.pk for r in changed]).update(**changes)
     refresh_scores(film_ids={r.film_id for r in changed})
+    Tallies().critic_reviews(changed).refresh()
     return changed
 
 
 @transaction.atomic
-def sync_film_reviews(*, film: Film) -> Film:
-    """After a film's critic reviews were edited together (the admin's inline), rescore it."""
+def sync_film_reviews(*, film: Film, tallies: Tallies) -> Film:
+    """After a film's critic reviews were edited together (the admin's inline), rescore it
+    and count again for its critics and publications: those `tallies` noted before the edit,
+    and those of its reviews now."""
     carry_critic_flags(reviews=film.critic_reviews.all())
+    tallies.critic_reviews(film.critic_reviews.all()).refresh()
     return refresh_film_scores(film=film)
 
 
@@ -161,6 +169,7 @@ def submit_audience_review(
         review = AudienceReview.objects.create(
             film=film, user=user, rating=rating, body=body, has_spoilers=has_spoilers
         )
+        Tallies().audience_reviews([review]).refresh()
     elif review.is_hidden:
         raise PermissionDenied(HIDDEN_REVIEW_MESSAGE)
     elif (review.rating, review.body, review.has_spoilers) != (rating, body, has_spoilers):
@@ -183,6 +192,7 @@ def delete_audience_review(*, review: AudienceReview) -> None:
         raise PermissionDenied(HIDDEN_REVIEW_MESSAGE)
     review.delete()
     refresh_film_scores(film=review.film)
+    Tallies().audience_reviews([review]).refresh()
 
 
 @transaction.atomic
@@ -201,6 +211,7 @@ def set_audience_reviews_hidden(
     if hidden:
         ReviewReport.objects.filter(review__in=pks).resolve(moderator=moderator)
     refresh_scores(film_ids=film_ids)
+    Tallies().audience_reviews(reviews).refresh()
 
 
 def _votes_of_review():

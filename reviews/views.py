@@ -5,7 +5,6 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.limits import Allowance, rate_limited, slow_down
 from accounts.redirects import next_url
 from films.models import HALF_STARS, Film
+from reviewsite.paging import StoredCountPaginator
 
 from .forms import AudienceReviewForm, ReviewReportForm
 from .models import AudienceReview, Critic, CriticReview, Publication, Sentiment
@@ -45,12 +45,36 @@ def film_critic_reviews(request: HttpRequest, slug: str) -> HttpResponse:
         reviews = reviews.top_critics()
     if sentiment:
         reviews = reviews.filter(sentiment=sentiment)
-    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    count = _critic_review_count(film, top=tab == "top", sentiment=sentiment)
+    page = StoredCountPaginator(reviews, REVIEWS_PER_PAGE, count=count).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "reviews/film_critic_reviews.html",
         {"film": film, "tab": tab, "sentiment": sentiment, "page": page},
     )
+
+
+def _critic_review_count(film: Film, *, top: bool, sentiment: str | None) -> int:
+    """How many of the film's published critic reviews a list shows, from its stored counts."""
+    if top:
+        total, classified, fresh = (
+            film.top_critic_review_count,
+            film.top_critic_classified_count,
+            film.top_critic_fresh_count,
+        )
+    else:
+        total, classified, fresh = (
+            film.critic_review_count,
+            film.critic_classified_count,
+            film.critic_fresh_count,
+        )
+    if sentiment == Sentiment.FRESH:
+        return fresh
+    if sentiment == Sentiment.ROTTEN:
+        return classified - fresh
+    return total
 
 
 @require_safe
@@ -63,17 +87,23 @@ def film_audience_reviews(request: HttpRequest, slug: str) -> HttpResponse:
         .visible()
         .for_listing(viewer=request.user, sort=sort)
     )
+    # The film's stored counts give the list's length, but for spoiler-free reviews.
+    count = film.audience_review_count
     stars = None
     with suppress(ValueError):
         stars = float(request.GET.get("stars", ""))
     if stars in HALF_STARS:
         reviews = reviews.filter(rating=stars)
+        count = film.audience_histogram[HALF_STARS.index(stars)]
     else:
         stars = None
     hide_spoilers = request.GET.get("spoilers") == "hide"
     if hide_spoilers:
         reviews = reviews.filter(has_spoilers=False)
-    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+        count = None
+    page = StoredCountPaginator(reviews, REVIEWS_PER_PAGE, count=count).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "reviews/film_audience_reviews.html",
@@ -202,41 +232,26 @@ def critic_list(request: HttpRequest) -> HttpResponse:
     if top_only:
         critics = critics.filter(is_top_critic=True)
     page = Paginator(critics, CRITICS_PER_PAGE).get_page(request.GET.get("page"))
-    # Counted for this page's critics only, from the index of their published reviews.
-    page.object_list = list(page.object_list)
-    counts = dict(
-        CriticReview.objects.published()
-        .filter(critic__in=page.object_list)
-        .values_list("critic")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    for critic in page.object_list:
-        critic.review_count = counts.get(critic.pk, 0)
     return render(request, "reviews/critic_list.html", {"page": page, "top_only": top_only})
 
 
 @require_safe
 def critic_detail(request: HttpRequest, slug: str) -> HttpResponse:
     critic = get_object_or_404(Critic.objects.prefetch_related("publications"), slug=slug)
-    reviews = critic.reviews.published()
-    split = reviews.aggregate(
-        fresh=Count("pk", filter=Q(sentiment=Sentiment.FRESH)),
-        rotten=Count("pk", filter=Q(sentiment=Sentiment.ROTTEN)),
-    )
-    page = Paginator(reviews.for_listing().select_related("film"), REVIEWS_PER_PAGE).get_page(
+    reviews = critic.reviews.published().for_listing().select_related("film")
+    page = StoredCountPaginator(reviews, REVIEWS_PER_PAGE, count=critic.review_count).get_page(
         request.GET.get("page")
     )
-    return render(
-        request, "reviews/critic_detail.html", {"critic": critic, "split": split, "page": page}
-    )
+    return render(request, "reviews/critic_detail.html", {"critic": critic, "page": page})
 
 
 @require_safe
 def publication_detail(request: HttpRequest, slug: str) -> HttpResponse:
     publication = get_object_or_404(Publication, slug=slug)
     reviews = publication.reviews.published().for_listing().select_related("film")
-    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = StoredCountPaginator(reviews, REVIEWS_PER_PAGE, count=publication.review_count).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "reviews/publication_detail.html",

@@ -28,6 +28,7 @@ from reviews.models import (
 )
 from reviews.scores import audience_score, critics_score, record_scores, refresh_scores
 from reviews.services import sync_helpful_counts
+from reviews.tallies import rebuild_counts
 from reviewsite.markup import render_markdown
 
 User = get_user_model()
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             films = self.load_catalogue(catalogue)
             self.step("Refreshing scores")
             refresh_scores(film_ids=[seed_film.pk, *(f.pk for f in films.values())])
+            rebuild_counts()
             self.load_score_history(catalogue, films, seed_film)
             self.load_forum(catalogue, films)
             self.load_news(catalogue, films)

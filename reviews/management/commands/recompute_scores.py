@@ -5,12 +5,14 @@ from films.models import Film
 from reviews.models import AudienceReview, CriticReview
 from reviews.scores import refresh_scores
 from reviews.services import carry_critic_flags, stale_helpful_counts, sync_helpful_counts
+from reviews.tallies import rebuild_counts, stale_counts
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild every film's stored scores (and critic reviews' Top Critic marks, and audience "
-        "reviews' helpful counts) from the reviews and votes. With --check, change nothing, "
+        "Rebuild every film's stored scores (and critic reviews' Top Critic marks, audience "
+        "reviews' helpful counts, and the review counts of critics, publications and members) "
+        "from the reviews and votes. With --check, change nothing, "
         "name the films whose stored scores differ and "
         "exit non-zero if anything does."
     )
@@ -32,10 +34,14 @@ class Command(BaseCommand):
                 )
             if count := stale_helpful_counts(AudienceReview.objects.all()).count():
                 problems.append(f"{count} audience review(s) whose helpful count is not its votes'")
+            for model, count in stale_counts().items():
+                problems.append(f"{count} {model._meta.verbose_name}(s) whose review counts differ")
         else:
             carry_critic_flags(reviews=CriticReview.objects.all())
             if count := sync_helpful_counts():
                 problems.append(f"{count} audience review(s)' helpful counts")
+            for model, count in rebuild_counts().items():
+                problems.append(f"{count} {model._meta.verbose_name}(s)' review counts")
 
         total = Film.objects.count()
 
