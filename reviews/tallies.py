@@ -8,16 +8,17 @@ change (a review that moves to another critic, or goes, changes two counts), the
 reviews. `recompute_scores` checks and rebuilds them all.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 
 from .models import AudienceReview, Critic, CriticReview, Publication, Sentiment
 
 _PUBLISHED = Q(is_published=True)
+UPDATE_BATCH_SIZE = 2000
 
 # Each stored count: the model it is stored on, its field, and the reviews it counts (the
 # review model, its key to the row, and which of its reviews count).
@@ -32,34 +33,42 @@ COUNTS = {
 }
 
 
-def _counted(review_model, key: str, condition: Q) -> Coalesce:
-    """The row's reviews counted, as a subquery on the row's pk (indexed by `key`)."""
-    return Coalesce(
-        Subquery(
-            review_model.objects.filter(condition, **{key: OuterRef("pk")})
-            .order_by()
-            .values(key)
-            .annotate(n=Count("pk"))
-            .values("n")
-        ),
-        0,
-    )
+def _differences(model, ids: set[int] | None = None) -> dict[tuple[int, ...], list[int]]:
+    """The rows (of `ids`, or all) whose stored counts their reviews disagree with: their pks,
+    grouped by the counts they should have (in `COUNTS` order), so that rows wanting the same
+    counts are set by one UPDATE.
+
+    One grouped query over the reviews a count, and one read of the stored counts.
+    """
+    names = list(COUNTS[model])
+    counted: dict[int, list[int]] = defaultdict(lambda: [0] * len(names))
+    for i, (review_model, key, condition) in enumerate(COUNTS[model].values()):
+        reviews = review_model.objects.filter(condition)
+        if ids is not None:
+            reviews = reviews.filter(**{f"{key}__in": ids})
+        for pk, n in reviews.values_list(key).annotate(n=Count("pk")).order_by():
+            if pk is not None:
+                counted[pk][i] = n
+    rows = model._default_manager.order_by()
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    wrong = defaultdict(list)
+    for pk, *stored in rows.values_list("pk", *names).iterator(chunk_size=UPDATE_BATCH_SIZE):
+        wanted = tuple(counted[pk]) if pk in counted else (0,) * len(names)
+        if tuple(stored) != wanted:
+            wrong[wanted].append(pk)
+    return wrong
 
 
-def _recount(model, rows: QuerySet) -> int:
-    """Store the rows' counts as their reviews give them; returns how many rows changed."""
-    counted = {name: _counted(*spec) for name, spec in COUNTS[model].items()}
-    stale = rows.annotate(**{f"counted_{name}": c for name, c in counted.items()}).filter(
-        _differs(model)
-    )
-    return model._default_manager.filter(pk__in=stale.values("pk")).update(**counted)
-
-
-def _differs(model) -> Q:
-    differs = Q()
-    for name in COUNTS[model]:
-        differs |= ~Q(**{name: F(f"counted_{name}")})
-    return differs
+def _store(model, wrong: dict[tuple[int, ...], list[int]]) -> int:
+    """Set the counts `_differences` found; returns how many rows changed."""
+    names = list(COUNTS[model])
+    for wanted, pks in wrong.items():
+        for start in range(0, len(pks), UPDATE_BATCH_SIZE):
+            model._default_manager.filter(pk__in=pks[start : start + UPDATE_BATCH_SIZE]).update(
+                **dict(zip(names, wanted, strict=True))
+            )
+    return sum(len(pks) for pks in wrong.values())
 
 
 class Tallies:
@@ -92,22 +101,25 @@ class Tallies:
         return self
 
     def refresh(self) -> None:
-        """Count the noted rows' reviews again and store the counts that changed."""
+        """Count the noted rows' reviews again and store the counts that changed.
+
+        The rows are locked first (in pk order, critics before publications before members):
+        a write counting the same row at the same time waits, then counts what this one wrote.
+        """
         for model, ids in self.ids.items():
             ids.discard(None)
             if ids:
-                _recount(model, model._default_manager.filter(pk__in=ids))
+                rows = model._default_manager.filter(pk__in=ids).order_by("pk")
+                list(rows.select_for_update().values_list("pk", flat=True))
+                _store(model, _differences(model, ids))
 
 
 def stale_counts() -> dict[type, int]:
     """How many critics, publications and members have stored counts their reviews disagree
     with, by model (only those with any)."""
     stale = {}
-    for model, counts in COUNTS.items():
-        rows = model._default_manager.annotate(
-            **{f"counted_{name}": _counted(*spec) for name, spec in counts.items()}
-        ).filter(_differs(model))
-        if n := rows.count():
+    for model in COUNTS:
+        if n := sum(len(pks) for pks in _differences(model).values()):
             stale[model] = n
     return stale
 
@@ -117,6 +129,6 @@ def rebuild_counts() -> dict[type, int]:
     returns how many rows changed, by model (only those with any)."""
     rebuilt = {}
     for model in COUNTS:
-        if n := _recount(model, model._default_manager.all()):
+        if n := _store(model, _differences(model)):
             rebuilt[model] = n
     return rebuilt
