@@ -9,9 +9,11 @@
    Reviews left by the benchmark's members are deleted (and their films rescored) at the start.
 2. A Redis of its own (port 6390) for the site's cache, and two server configurations, each
    started with `make serve` (gunicorn.conf.py, debugging off) on port 8097 and stopped after:
-   *uncached*, PAGE_CACHE_SECONDS=0, for every page; *cached*, PAGE_CACHE_SECONDS=300, for the
-   pages visitors get from the cache. Both have REDIS_URL, so they differ only in the page cache,
-   and each measures its own bare view, the baseline its pages are compared with.
+   *uncached*, PAGE_CACHE_SECONDS=0 and FRAGMENT_CACHE_SECONDS=0, every page rendered in full;
+   *fragments*, the film pages with their shared parts from the fragment cache, as members get
+   them; *cached*, PAGE_CACHE_SECONDS=300, for the pages visitors get from the cache. All have
+   REDIS_URL, so they differ only in these two caches, and each measures its own bare view, the
+   baseline its pages are compared with.
 3. wrk (Debian's; installed with apt-get when missing), driven by bench/pages.lua, from another
    process. Every page is warmed up (each worker thread serves it a few times), then runs twice,
    `--duration` seconds each, and the server is let finish what a run left queued before the
@@ -96,6 +98,7 @@ class Config:
     name: str
     page_cache_seconds: int
     pages: tuple[str, ...]  # page keys, in the order they run
+    fragment_cache_seconds: int = 0
 
 
 CONFIGS = (
@@ -116,7 +119,9 @@ CONFIGS = (
             POST_REVIEW,
         ),
     ),
-    Config("cached", 300, (BARE_VIEW, HOT_FILM, "home", "browse")),
+    # The film page as members get it: no page cache, its shared parts from the fragment cache.
+    Config("fragments", 0, (BARE_VIEW, HOT_FILM, "typical_film"), fragment_cache_seconds=300),
+    Config("cached", 300, (BARE_VIEW, HOT_FILM, "home", "browse"), fragment_cache_seconds=300),
 )
 
 
@@ -291,7 +296,8 @@ def format_report(report: dict) -> str:
         memory = config["memory"]
         lines += [
             "",
-            f"## {config['name']} (PAGE_CACHE_SECONDS={config['page_cache_seconds']}; "
+            f"## {config['name']} (PAGE_CACHE_SECONDS={config['page_cache_seconds']}, "
+            f"FRAGMENT_CACHE_SECONDS={config.get('fragment_cache_seconds', 0)}; "
             f"{config['server']})",
             "",
             "| page | req/s | vs bare | p50 | p95 | p99 | errors "
@@ -1016,6 +1022,7 @@ def bench_config(
         site_env(
             redis.url,
             PAGE_CACHE_SECONDS=str(config.page_cache_seconds),
+            FRAGMENT_CACHE_SECONDS=str(config.fragment_cache_seconds),
             RATE_LIMIT_REVIEWS="1000000000",
         ),
         args.port,
@@ -1125,6 +1132,7 @@ def bench_config(
     return {
         "name": config.name,
         "page_cache_seconds": config.page_cache_seconds,
+        "fragment_cache_seconds": config.fragment_cache_seconds,
         "server": describe,
         "cached_pages_after_warmup": cached_pages,
         "cached_pages_at_end": cached_pages_at_end,

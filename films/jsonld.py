@@ -28,7 +28,7 @@ def film_json_ld(film, request: HttpRequest) -> SafeString:
         data["contentRating"] = film.rating
     if film.runtime:
         data["duration"] = f"PT{film.runtime}M"
-    genres = [g.name for g in film.genres.all()]
+    genres = [g.name for g in film.page_genres]
     if genres:
         data["genre"] = genres
     directors = [{"@type": "Person", "name": c.person.name} for c in film.directors]
@@ -47,7 +47,7 @@ def film_json_ld(film, request: HttpRequest) -> SafeString:
             "name": "Critics Score",
         }
     reviews = []
-    for review in film.preview_critic_reviews[:3]:
+    for review in list(film.preview_critic_reviews)[:3]:  # the list the page shows
         author = review.critic or review.publication
         if not review.excerpt or author is None:
             continue  # a Review needs its author

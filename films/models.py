@@ -273,11 +273,13 @@ class Film(AutoSlugMixin, models.Model):
         ]
 
     def load_page(self, *, critics_tab: str = "all", viewer=None) -> "Film":
-        """Fetch what the film page shows to `viewer`: a query a section, 8 in all.
+        """Set up what the film page shows to `viewer`: a query a section, 8 in all.
 
         Each is a plain query on this film's rows, most of them a LIMIT read in the order of an
         index. (Prefetches, which serve many films, would number every row of the film, 20,000
         ratings for a popular one, before keeping the first few, and cost more to build.)
+        The queries run when the page first reads each section, so a section the page takes
+        from the fragment cache costs none.
         """
         from forums.models import MOVIE_FORUM_SLUG, Thread
         from news.models import Article
@@ -291,22 +293,22 @@ class Film(AutoSlugMixin, models.Model):
         )
         if viewer is not None and viewer.is_authenticated:
             audience_reviews = audience_reviews.exclude(user=viewer)  # shown as "Your review"
-        models.prefetch_related_objects([self], "genres")
-        self.score_history = list(ScoreRecord.objects.filter(film=self).for_chart())
-        self.page_credits = list(
+        self.page_genres = self.genres.all()
+        self.score_history = ScoreRecord.objects.filter(film=self).for_chart()
+        self.page_credits = (
             Credit.objects.filter(film=self)
             .first_of_each_role(FILM_PAGE_CAST)
             .select_related("person")
         )
-        self.preview_photos = list(Photo.objects.filter(film=self)[:FILM_PAGE_PHOTOS])
-        self.preview_critic_reviews = list(critic_reviews[:FILM_PAGE_REVIEWS])
-        self.preview_audience_reviews = list(audience_reviews[:FILM_PAGE_REVIEWS])
-        self.preview_threads = list(
+        self.preview_photos = Photo.objects.filter(film=self)[:FILM_PAGE_PHOTOS]
+        self.preview_critic_reviews = critic_reviews[:FILM_PAGE_REVIEWS]
+        self.preview_audience_reviews = audience_reviews[:FILM_PAGE_REVIEWS]
+        self.preview_threads = (
             Thread.objects.visible()
             .filter(film=self, board__slug=MOVIE_FORUM_SLUG)
             .for_listing()[:FILM_PAGE_THREADS]
         )
-        self.preview_articles = list(
+        self.preview_articles = (
             Article.objects.published().without_body().filter(films=self)[:FILM_PAGE_ARTICLES]
         )
         return self
@@ -315,6 +317,14 @@ class Film(AutoSlugMixin, models.Model):
     def cast_credits(self) -> list["Credit"]:
         """The film page's cast (needs `load_page`)."""
         return [c for c in self.page_credits if c.role == Credit.Role.CAST]
+
+    @property
+    def cast_shown(self) -> list["Credit"]:
+        return self.cast_credits[:FILM_PAGE_CAST_SHOWN]
+
+    @property
+    def cast_more(self) -> list["Credit"]:
+        return self.cast_credits[FILM_PAGE_CAST_SHOWN:]
 
     @cached_property
     def crew_credits(self) -> list["Credit"]:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,11 +11,11 @@ from forums.models import Thread
 from news.models import Article
 from reviews.forms import AudienceReviewForm
 from reviews.models import AudienceReview, CriticReview
-from reviewsite.pagecache import cache_for_visitors
+from reviewsite.pagecache import cache_for_visitors, fragments
 
 from .forms import SORTS, BrowseForm
 from .jsonld import film_json_ld
-from .models import FILM_CARD_FIELDS, FILM_PAGE_CAST_SHOWN, Credit, Film, Genre, Person
+from .models import FILM_CARD_FIELDS, Credit, Film, Genre, Person
 from .search import normalize_query, search_critics, search_films, search_people
 
 FILMS_PER_PAGE = 24
@@ -111,32 +113,36 @@ def film_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cache_for_visitors(params={"critics": {"top"}})
 def film_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    critics_tab = "top" if request.GET.get("critics") == "top" else "all"
-    film = get_object_or_404(Film, slug=slug).load_page(
-        critics_tab=critics_tab, viewer=request.user
-    )
-    own_review = review_form = None
-    if request.user.is_authenticated:
-        own_review = (
-            AudienceReview.objects.filter(film=film, user=request.user)
-            .select_related("user")
-            .first()
+    """The film page. Its sections that are the same for everyone come from the fragment
+    cache (FRAGMENT_CACHE_SECONDS) while the site's content generation stands, so a member's
+    page costs the queries of what is theirs: their review and the reviews' helpful marks."""
+    with fragments(request) as fragment_context:
+        critics_tab = "top" if request.GET.get("critics") == "top" else "all"
+        film = get_object_or_404(Film, slug=slug).load_page(
+            critics_tab=critics_tab, viewer=request.user
         )
-        if own_review is None and film.is_released:
-            review_form = AudienceReviewForm(film=film)
-    return render(
-        request,
-        "films/film_detail.html",
-        {
-            "film": film,
-            "critics_tab": critics_tab,
-            "cast_shown": film.cast_credits[:FILM_PAGE_CAST_SHOWN],
-            "cast_more": film.cast_credits[FILM_PAGE_CAST_SHOWN:],
-            "own_review": own_review,
-            "review_form": review_form,
-            "json_ld": film_json_ld(film, request),
-        },
-    )
+        own_review = review_form = None
+        if request.user.is_authenticated:
+            own_review = (
+                AudienceReview.objects.filter(film=film, user=request.user)
+                .select_related("user")
+                .first()
+            )
+            if own_review is None and film.is_released:
+                review_form = AudienceReviewForm(film=film)
+        return render(
+            request,
+            "films/film_detail.html",
+            {
+                **fragment_context,
+                "film": film,
+                "critics_tab": critics_tab,
+                "own_review": own_review,
+                "review_form": review_form,
+                # Made only if the page renders it (not from the fragment cache).
+                "json_ld": partial(film_json_ld, film, request),
+            },
+        )
 
 
 @require_safe

@@ -24,7 +24,8 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 
 from django.conf import settings
@@ -227,3 +228,25 @@ def cache_for_visitors(params: dict[str, set[str]] | None = None) -> Callable:
         return wrapper
 
     return decorator
+
+
+@contextmanager
+def fragments(request: HttpRequest) -> Iterator[dict]:
+    """Render a page whose shared parts come from the fragment cache: yields the context its
+    `{% cache fragment_seconds name ... generation using=fragment_cache %}` tags need.
+
+    A fragment is kept under the content generation read here, before any of its data, so it
+    goes out of date with the next write, as a kept page does; and while the block runs, reads
+    go to the primary, so that no fragment is kept from a replica that has not yet caught up.
+    """
+    current = None
+    if seconds := settings.FRAGMENT_CACHE_SECONDS:
+        try:
+            current = generation()
+        except Exception:  # the cache is down: render every part
+            logger.exception("The fragment cache's generation could not be read")
+    if current is None:
+        yield {"fragment_seconds": 0, "fragment_cache": "no_fragments", "generation": 0}
+        return
+    with reads_from(replica=False):
+        yield {"fragment_seconds": seconds, "fragment_cache": "fragments", "generation": current}

@@ -181,6 +181,16 @@ else:
 PAGE_CACHE_SECONDS = env.int(
     "PAGE_CACHE_SECONDS", default=600 if env.str("REDIS_URL", default="") else 0
 )
+# The parts of the film page that are the same for everyone, for members and pages not kept
+# whole, on the same terms (`pagecache.fragments`); "no_fragments" keeps nothing.
+FRAGMENT_CACHE_SECONDS = env.int(
+    "FRAGMENT_CACHE_SECONDS", default=600 if env.str("REDIS_URL", default="") else 0
+)
+CACHES["fragments"] = {**CACHES["default"], "KEY_PREFIX": "marquee-fragment"}
+if CACHES["fragments"]["BACKEND"].startswith("django_redis."):
+    # A fragment Redis cannot give or keep is rendered: the page never fails for it.
+    CACHES["fragments"]["OPTIONS"] = {"IGNORE_EXCEPTIONS": True}
+CACHES["no_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

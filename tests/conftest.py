@@ -40,9 +40,11 @@ def _fast_password_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def _page_cache(settings):
-    """Visitors' pages come from the cache in every test, as in production with Redis: a test
-    that changes something and looks again proves the cache let the change through."""
+    """Visitors' pages, and the film page's shared parts, come from the cache in every test, as
+    in production with Redis: a test that changes something and looks again proves the cache
+    let the change through."""
     settings.PAGE_CACHE_SECONDS = 600
+    settings.FRAGMENT_CACHE_SECONDS = 600
 
 
 @pytest.fixture(autouse=True)

@@ -64,12 +64,19 @@ def _cache_backend(request, settings, worker_id):
     if request.param != "redis":
         yield
         return
+    redis = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:6379/0",
+        "KEY_PREFIX": f"marquee-page-cache-tests-{worker_id}-{os.getpid()}",
+    }
     settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
-            "KEY_PREFIX": f"marquee-page-cache-tests-{worker_id}-{os.getpid()}",
-        }
+        **settings.CACHES,
+        "default": redis,
+        "fragments": {
+            **redis,
+            "KEY_PREFIX": f"{redis['KEY_PREFIX']}-fragment",
+            "OPTIONS": {"IGNORE_EXCEPTIONS": True},
+        },
     }
     cache.delete_pattern("*")
     yield

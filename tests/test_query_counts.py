@@ -33,6 +33,7 @@ def _render_every_time(settings):
     """These count what rendering a page costs; a visitor's page from the cache costs nothing
     (tests/test_page_cache.py)."""
     settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 0
 
 
 def profile(n: int) -> str:

@@ -37,6 +37,7 @@ BIG_TABLES = {
 @pytest.fixture
 def catalogue(settings):
     settings.PAGE_CACHE_SECONDS = 0  # every visit renders: the queries are what is looked at
+    settings.FRAGMENT_CACHE_SECONDS = 0
     # It ends with ANALYZE, which counts this (test) transaction's own rows.
     call_command("generate_data", scale=SCALE, verbosity=0)
 

@@ -91,6 +91,19 @@ def test_redis_url_turns_on_the_redis_cache():
     assert "django_redis.cache.RedisCache 42" in result.stdout
 
 
+def test_with_redis_the_fragment_cache_is_on_and_a_redis_outage_only_renders_parts_again():
+    result = run_with(
+        {"DJANGO_DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:1/0"},  # nothing listens there
+        "from django.core.cache import caches;"
+        "print(settings.FRAGMENT_CACHE_SECONDS, caches['fragments'].get('any'));"
+        "caches['fragments'].set('any', 1)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["600", "None"]
+    without = run_with({"DJANGO_DEBUG": "1"}, "print(settings.FRAGMENT_CACHE_SECONDS)")
+    assert without.stdout.split() == ["0"]
+
+
 def test_a_replica_url_adds_a_read_replica_with_the_primarys_connection_settings():
     result = run_with(
         {

@@ -366,6 +366,7 @@ def test_a_films_form_costs_no_more_for_a_thousand_reviews_than_for_twenty(editi
     film = FilmFactory()
     CriticReviewFactory.create_batch(20, film=film)
     url = reverse("admin:films_film_change", args=[film.pk])
+    page_queries(url)  # once before counting, for what a process looks up once (content types)
     twenty = page_queries(url)
 
     CriticReviewFactory.create_batch(30, film=film)
