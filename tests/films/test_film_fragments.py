@@ -143,12 +143,14 @@ def test_an_editors_change_in_the_admin_shows_at_once(client, film, editor):
 
 def test_a_cache_that_cannot_be_reached_renders_the_whole_page(client, film, monkeypatch):
     client.force_login(MemberFactory())
-    kept = visit(client, film)[0]
+    visit(client, film)
 
     def down(*args, **kwargs):
         raise ConnectionError("the cache is down")
 
     monkeypatch.setattr(cache, "get", down)
     page, queries = visit(client, film)
-    assert page == kept
     assert queries == 12
+    # (Not compared with the first visit's page: "last post a second ago" may have moved on.)
+    for text in ("A critic&#x27;s first words.", "An audience member&#x27;s words.", "Harbor talk"):
+        assert text in page
