@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import MOVIELENS_MEMBER_PREFIX
 from reviews.models import AudienceReview, CriticReview
 from reviews.scores import refresh_scores
+from reviews.services import lock_films
 from reviews.tallies import Tallies
 
 from .models import Film, FilmRedirect, Genre
@@ -35,6 +36,7 @@ def delete_films(*, films: Iterable[Film]) -> None:
     """Delete films; their reviews go with them, so their critics, publications and members
     are counted again."""
     ids = [film.pk for film in films]
+    lock_films(ids)  # no review joins them between the count's notes and the delete
     tallies = (
         Tallies()
         .critic_reviews(CriticReview.objects.filter(film__in=ids))

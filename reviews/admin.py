@@ -67,7 +67,9 @@ class PublicationAdmin(admin.ModelAdmin):
 
     @admin.display(description="published reviews", ordering="review_count")
     def critic_reviews(self, publication: Publication) -> str:
-        return reviews_link(publication.review_count, publication__id__exact=publication.pk)
+        return reviews_link(
+            publication.review_count, publication__id__exact=publication.pk, is_published__exact=1
+        )
 
 
 @admin.register(Critic)
@@ -93,7 +95,7 @@ class CriticAdmin(admin.ModelAdmin):
 
     @admin.display(description="published reviews", ordering="review_count")
     def critic_reviews(self, critic: Critic) -> str:
-        return reviews_link(critic.review_count, critic=critic.pk)
+        return reviews_link(critic.review_count, critic=critic.pk, is_published__exact=1)
 
     def save_model(self, request, obj, form, change) -> None:
         if change:

@@ -46,18 +46,18 @@ def save_critic_review(*, review: CriticReview) -> CriticReview:
     )
     film_ids = {review.film_id, previous_film_id} - {None}
     lock_films(film_ids)
+    # The critics and publications it leaves and joins, locked in order before the review
+    # changes: so an editor changing the critic's flag at the same time waits for us (or we
+    # for them) and then carries the flag to this review too.
     tallies = Tallies().critic_reviews(CriticReview.objects.filter(pk=review.pk))
+    tallies.critic_reviews([review]).lock()
     if review.critic_id is not None:
-        # Locked, so an editor changing the critic's flag at the same time waits for us (or we
-        # for them) and then carries the flag to this review too.
-        review.is_top_critic = (
-            Critic.objects.select_for_update()
-            .values_list("is_top_critic", flat=True)
-            .get(pk=review.critic_id)
+        review.is_top_critic = Critic.objects.values_list("is_top_critic", flat=True).get(
+            pk=review.critic_id
         )
     review.save()
     refresh_scores(film_ids=film_ids)
-    tallies.critic_reviews([review]).refresh()
+    tallies.refresh()
     return review
 
 

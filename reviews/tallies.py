@@ -11,6 +11,7 @@ reviews. `recompute_scores` checks and rebuilds them all.
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
@@ -100,18 +101,27 @@ class Tallies:
         self.ids[User].update(ids)
         return self
 
-    def refresh(self) -> None:
-        """Count the noted rows' reviews again and store the counts that changed.
-
-        The rows are locked first (in pk order, critics before publications before members):
-        a write counting the same row at the same time waits, then counts what this one wrote.
-        """
+    def lock(self) -> "Tallies":
+        """Lock the noted rows (critics, then publications, then members, each in pk order),
+        as every review write does before it changes reviews of theirs: a write counting the
+        same row at the same time waits, then counts what this one wrote. The lock is FOR NO
+        KEY UPDATE, which a review referring to the row (FOR KEY SHARE) does not block."""
         for model, ids in self.ids.items():
             ids.discard(None)
+            _lock(model, ids)
+        return self
+
+    def refresh(self) -> None:
+        """Count the noted rows' reviews again and store the counts that changed."""
+        self.lock()
+        for model, ids in self.ids.items():
             if ids:
-                rows = model._default_manager.filter(pk__in=ids).order_by("pk")
-                list(rows.select_for_update().values_list("pk", flat=True))
                 _store(model, _differences(model, ids))
+
+
+def _lock(model, ids: Iterable[int]) -> list[int]:
+    rows = model._default_manager.filter(pk__in=ids).order_by("pk")
+    return list(rows.select_for_update(no_key=True).values_list("pk", flat=True))
 
 
 def stale_counts() -> dict[type, int]:
@@ -126,9 +136,26 @@ def stale_counts() -> dict[type, int]:
 
 def rebuild_counts() -> dict[type, int]:
     """Store every critic's, publication's and member's counts as their reviews give them;
-    returns how many rows changed, by model (only those with any)."""
+    returns how many rows changed, by model (only those with any).
+
+    In batches of rows by pk, each a transaction that locks its rows before counting, as
+    `Tallies.refresh` does: safe while the site takes reviews.
+    """
     rebuilt = {}
     for model in COUNTS:
-        if n := _store(model, _differences(model)):
-            rebuilt[model] = n
+        changed, last_pk = 0, 0
+        while True:
+            with transaction.atomic():
+                batch = _lock(
+                    model,
+                    model._default_manager.filter(pk__gt=last_pk)
+                    .order_by("pk")
+                    .values("pk")[:UPDATE_BATCH_SIZE],
+                )
+                if not batch:
+                    break
+                changed += _store(model, _differences(model, set(batch)))
+            last_pk = batch[-1]
+        if changed:
+            rebuilt[model] = changed
     return rebuilt

@@ -71,8 +71,17 @@ def _start_generation() -> int:
     return cache.get(GENERATION_KEY)
 
 
+def _recover_lost_bump() -> None:
+    """After a write whose bump the cache refused, start a new generation."""
+    global _bump_lost
+    if _bump_lost:
+        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
+        _bump_lost = False
+
+
 def generation() -> int:
     """The content's current generation."""
+    _recover_lost_bump()
     current = cache.get(GENERATION_KEY)
     return _start_generation() if current is None else current
 
@@ -80,10 +89,7 @@ def generation() -> int:
 def _kept(key: str) -> tuple[int, dict | None]:
     """The current generation and the page kept under `key` while it is current, in one round
     trip to the cache."""
-    global _bump_lost
-    if _bump_lost:
-        cache.set(GENERATION_KEY, _new_generation(), timeout=None)
-        _bump_lost = False
+    _recover_lost_bump()
     found = cache.get_many([GENERATION_KEY, key])
     current = found.get(GENERATION_KEY)
     if current is None:

@@ -3,6 +3,10 @@
 from django.core import paginator
 from django.utils.functional import cached_property
 
+# Past this, a page number is past the end of any list (and its offset past what a database
+# takes): the first page answers.
+MAX_COUNTLESS_PAGE = 100_000
+
 
 class StoredCountPaginator(paginator.Paginator):
     """A paginator told how many rows the list has (a count stored on a film, a critic, a
@@ -36,6 +40,8 @@ class StoredCountPaginator(paginator.Paginator):
             raise paginator.PageNotAnInteger("That page number is not an integer") from None
         if number < 1:
             raise paginator.EmptyPage("That page number is less than 1")
+        if number > MAX_COUNTLESS_PAGE:
+            raise paginator.EmptyPage("That page is past the end")
         return number
 
     def get_page(self, number) -> paginator.Page:
@@ -47,7 +53,7 @@ class StoredCountPaginator(paginator.Paginator):
             number = 1
         page = self.page(number)
         if not page.object_list and number > 1:
-            return self.page(1)  # past the end: the list's first page, as counted lists do
+            return self.page(1)  # past the end, which is not known: the list's first page
         return page
 
     def page(self, number) -> paginator.Page:

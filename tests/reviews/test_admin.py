@@ -303,7 +303,8 @@ def test_the_critic_list_names_their_publications_and_links_their_reviews(client
     page = client.get(reverse("admin:reviews_critic_changelist")).content.decode()
 
     assert "The Daily Reel" in page
-    assert f'href="/admin/reviews/criticreview/?critic={critic.pk}">3</a>' in page
+    link = f"/admin/reviews/criticreview/?critic={critic.pk}&amp;is_published__exact=1"
+    assert f'href="{link}">3</a>' in page
 
 
 # CSV import of critic reviews ---------------------------------------------------------------
