@@ -9,6 +9,7 @@
 --                  "F<TAB>path" lines: request k posts to film path for member k % members,
 --                  each member walking its own stretch of films, so no pair repeats
 --   BENCH_POST_FROM the first k (where the previous run stopped)
+--   BENCH_COOKIE   a member's cookies, sent with every GET (the page as that member gets it)
 -- done() prints one line, "BENCH-RESULT {json}", that bench/pages.py reads.
 
 local ffi = require("ffi")
@@ -77,6 +78,10 @@ function init(args)
     stride = thread_count
     stretch = math.max(1, math.floor(#films / #members))
   else
+    local cookie = os.getenv("BENCH_COOKIE")
+    if cookie and cookie ~= "" then
+      wrk.headers["Cookie"] = cookie
+    end
     request = nil -- the same GET every time: wrk builds it once
   end
 end

@@ -10,10 +10,10 @@
 2. A Redis of its own (port 6390) for the site's cache, and two server configurations, each
    started with `make serve` (gunicorn.conf.py, debugging off) on port 8097 and stopped after:
    *uncached*, PAGE_CACHE_SECONDS=0 and FRAGMENT_CACHE_SECONDS=0, every page rendered in full;
-   *fragments*, the film pages with their shared parts from the fragment cache, as members get
-   them; *cached*, PAGE_CACHE_SECONDS=300, for the pages visitors get from the cache. All have
-   REDIS_URL, so they differ only in these two caches, and each measures its own bare view, the
-   baseline its pages are compared with.
+   *members*, the film pages asked for by a logged-in member, with their shared parts from the
+   fragment cache; *cached*, PAGE_CACHE_SECONDS=300, for the pages visitors get from the cache.
+   All have REDIS_URL, so they differ only in these two caches, and each measures its own bare
+   view (asked for without a session), the baseline its pages are compared with.
 3. wrk (Debian's; installed with apt-get when missing), driven by bench/pages.lua, from another
    process. Every page is warmed up (each worker thread serves it a few times), then runs twice,
    `--duration` seconds each, and the server is let finish what a run left queued before the
@@ -50,7 +50,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
@@ -87,6 +87,7 @@ class Page:
     label: str
     path: str
     expect: int = 200  # the status every answer must have
+    cookie: str = ""  # a member's cookies: the page as that member gets it
 
     @property
     def posts(self) -> bool:
@@ -99,6 +100,7 @@ class Config:
     page_cache_seconds: int
     pages: tuple[str, ...]  # page keys, in the order they run
     fragment_cache_seconds: int = 0
+    as_member: bool = False  # pages but the bare view are asked for by a logged-in member
 
 
 CONFIGS = (
@@ -119,8 +121,15 @@ CONFIGS = (
             POST_REVIEW,
         ),
     ),
-    # The film page as members get it: no page cache, its shared parts from the fragment cache.
-    Config("fragments", 0, (BARE_VIEW, HOT_FILM, "typical_film"), fragment_cache_seconds=300),
+    # The film page as members get it: never from the page cache, its shared parts from the
+    # fragment cache.
+    Config(
+        "members",
+        0,
+        (BARE_VIEW, HOT_FILM, "typical_film"),
+        fragment_cache_seconds=300,
+        as_member=True,
+    ),
     Config("cached", 300, (BARE_VIEW, HOT_FILM, "home", "browse"), fragment_cache_seconds=300),
 )
 
@@ -927,6 +936,7 @@ class Wrk:
             "BENCH_THREADS": str(self.args.threads),
             "BENCH_POSTS": str(self.posts_file) if page.posts else "",
             "BENCH_POST_FROM": str(self.next_post),
+            "BENCH_COOKIE": page.cookie,
         }
         command = [
             "wrk",
@@ -1049,13 +1059,18 @@ def bench_config(
                 fail(f"{page.label} ({page.path}) answered {status}, not 200")
         posts_file = workdir / "posts.tsv"
         posting = any(page.posts for page in pages)
-        if posting:
+        if posting or config.as_member:
             print(f"Logging {len(found['members'])} members in", flush=True)
             logins = [log_in(args.port, name, found["password"]) for name in found["members"]]
             write_posts_file(posts_file, logins, found["post_paths"])
             cookie = logins[0][0]
             if (status := server.status(found["post_paths"][0], {"Cookie": cookie})) != 200:
                 fail(f"a logged-in member's review form answered {status}")
+            if config.as_member:
+                pages = [
+                    page if page.key == BARE_VIEW else replace(page, cookie=cookie)
+                    for page in pages
+                ]
         wrk = Wrk(args.port, args, posts_file)
         sampler.start()
         print("Warming up", flush=True)

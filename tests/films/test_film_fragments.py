@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -154,3 +155,36 @@ def test_a_cache_that_cannot_be_reached_renders_the_whole_page(client, film, mon
     # (Not compared with the first visit's page: "last post a second ago" may have moved on.)
     for text in ("A critic&#x27;s first words.", "An audience member&#x27;s words.", "Harbor talk"):
         assert text in page
+
+
+def test_a_write_the_cache_could_not_record_still_retires_the_parts(client, film, monkeypatch):
+    client.force_login(MemberFactory())
+    visit(client, film)
+
+    def down(*args, **kwargs):
+        raise ConnectionError("the cache is down")
+
+    with monkeypatch.context() as outage:
+        outage.setattr(cache, "incr", down)  # the write's bump is lost
+        film.title = "Night Harbour"
+        film.save()
+    assert '<h1 class="film-title">Night Harbour' in visit(client, film)[0]
+
+
+def test_the_kept_review_form_carries_each_members_own_csrf_token(film):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(MemberFactory())
+    second.force_login(MemberFactory())
+    tokens = []
+    for client in (first, second):
+        html = client.get(film.get_absolute_url()).content.decode()
+        form = html[html.index('<form class="review-form"') :]
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)[1])
+        assert f'action="/films/{film.slug}/review/"' in form
+        assert 'name="rating"' in form
+    response = second.post(
+        f"/films/{film.slug}/review/",
+        {"csrfmiddlewaretoken": tokens[1], "rating": "4.0", "body": "Mine."},
+    )
+    assert response.status_code == 302
+    assert "Mine." in second.get(film.get_absolute_url()).content.decode()
