@@ -158,3 +158,55 @@ def test_the_visitors_page_cache_is_on_only_with_a_shared_cache():
     assert shared.stdout.strip() == "600"
     chosen = run_with({"DJANGO_DEBUG": "1", "PAGE_CACHE_SECONDS": "30"}, code)
     assert chosen.stdout.strip() == "30"
+
+
+# What a deploy behind a TLS proxy sets (the README's "Deploying"): Django's deployment check
+# passes with it, warnings included.
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-long-random-production-key-" + "x7Q2m9Zr4t" * 5,
+    "DJANGO_ALLOWED_HOSTS": "marquee.example",
+    "DJANGO_BEHIND_TLS_PROXY": "1",
+    "DJANGO_SECURE_SSL_REDIRECT": "1",
+    "DJANGO_SECURE_HSTS_SECONDS": "31536000",
+    "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
+    "DJANGO_SECURE_HSTS_PRELOAD": "1",
+}
+DEPLOY_CHECK = (
+    "from django.core.management import call_command;"
+    "call_command('check', deploy=True, fail_level='WARNING')"
+)
+
+
+def test_the_deployment_check_passes_with_production_settings():
+    result = run_with(PRODUCTION, DEPLOY_CHECK)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("left_out", "warning"),
+    [
+        ("DJANGO_SECURE_SSL_REDIRECT", "security.W008"),
+        ("DJANGO_SECURE_HSTS_SECONDS", "security.W004"),
+    ],
+)
+def test_the_deployment_check_names_each_https_setting_left_out(left_out, warning):
+    env = {name: value for name, value in PRODUCTION.items() if name != left_out}
+    result = run_with(env, DEPLOY_CHECK)
+    assert result.returncode != 0
+    assert warning in result.stderr
+
+
+def test_production_settings_redirect_http_and_send_hsts():
+    code = (
+        "from django.test import Client; c = Client(HTTP_HOST='marquee.example');"
+        "r = c.get('/ping'); print(r.status_code, r['Location']);"
+        "r = c.get('/ping', headers={'X-Forwarded-Proto': 'https'});"
+        "print(r.status_code, r['Strict-Transport-Security'])"
+    )
+    result = run_with(PRODUCTION, code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "301 https://marquee.example/ping",
+        "200 max-age=31536000; includeSubDomains; preload",
+    ]
