@@ -102,10 +102,12 @@ class Tallies:
         return self
 
     def lock(self) -> "Tallies":
-        """Lock the noted rows (critics, then publications, then members, each in pk order),
-        as every review write does before it changes reviews of theirs: a write counting the
-        same row at the same time waits, then counts what this one wrote. The lock is FOR NO
-        KEY UPDATE, which a review referring to the row (FOR KEY SHARE) does not block."""
+        """Lock the noted rows (critics, then publications, then members, each in pk order):
+        a write counting the same row at the same time waits, then counts what this one wrote.
+        `refresh` takes the locks; a write that must hold them before it changes the reviews
+        (`save_critic_review`, which reads the critic's flag) takes them first. The lock is
+        FOR NO KEY UPDATE, which a review referring to the row (FOR KEY SHARE) does not
+        block."""
         for model, ids in self.ids.items():
             ids.discard(None)
             _lock(model, ids)

@@ -75,9 +75,3 @@ class CountlessPage(paginator.Page):
 
     def has_next(self) -> bool:
         return self.more
-
-    def end_index(self) -> int:
-        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
-
-    def start_index(self) -> int:
-        return (self.number - 1) * self.paginator.per_page + 1 if self.object_list else 0
