@@ -210,3 +210,24 @@ def test_production_settings_redirect_http_and_send_hsts():
         "301 https://marquee.example/ping",
         "200 max-age=31536000; includeSubDomains; preload",
     ]
+
+
+@pytest.mark.parametrize(
+    ("env", "sources"),
+    [
+        ({}, []),
+        (
+            {"S3_BUCKET": "m", "S3_CUSTOM_DOMAIN": "media.example.com"},
+            ["https://media.example.com"],
+        ),
+        ({"S3_BUCKET": "m", "S3_ENDPOINT_URL": "https://r2.example"}, ["https://r2.example"]),
+        ({"S3_BUCKET": "m", "S3_REGION": "eu-west-1"}, ["https://m.s3.eu-west-1.amazonaws.com"]),
+        ({"DJANGO_MEDIA_ORIGINS": "https://cdn.example"}, ["https://cdn.example"]),
+    ],
+)
+def test_the_policy_lets_pictures_come_from_where_uploads_are_served(env, sources):
+    result = run_with(
+        {"DJANGO_DEBUG": "1", **env},
+        "print(*settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])",
+    )
+    assert result.stdout.split() == ["'self'", "data:", *sources], result.stderr
