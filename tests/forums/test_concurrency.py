@@ -1,13 +1,11 @@
 """Replies arriving together, in one thread and across a board, leave exact counters."""
 
-import threading
-
 import pytest
 from django.db import connection
-from django.test import Client
 
 from forums import services
 from forums.models import MOVIE_FORUM_SLUG, Board, Thread
+from tests.concurrency import post_together
 from tests.factories import MemberFactory
 
 pytestmark = [
@@ -16,28 +14,6 @@ pytestmark = [
         connection.vendor != "postgresql", reason="needs row locks and real concurrency"
     ),
 ]
-
-
-def post_together(requests: list[tuple]) -> list[int]:
-    """POST each (member, url, data) from its own thread at the same moment; status codes."""
-    start = threading.Barrier(len(requests))
-    statuses = []
-
-    def send(member, url, data) -> None:
-        client = Client()
-        client.force_login(member)
-        start.wait()
-        try:
-            statuses.append(client.post(url, data).status_code)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=send, args=request) for request in requests]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return statuses
 
 
 def movie_forum() -> Board:

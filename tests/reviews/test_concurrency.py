@@ -1,13 +1,12 @@
-"""Two posts of a member's first review of a film arriving together leave exactly one review."""
-
-import threading
+"""Writes to reviews arriving together: a member's two first reviews of a film leave one, and
+fifty helpful votes leave an exact count."""
 
 import pytest
 from django.db import connection
-from django.test import Client
 
-from reviews.models import AudienceReview
-from tests.factories import FilmFactory, MemberFactory
+from reviews.models import AudienceReview, HelpfulVote
+from tests.concurrency import post_together
+from tests.factories import AudienceReviewFactory, FilmFactory, MemberFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -17,34 +16,30 @@ pytestmark = [
 ]
 
 
-def post_together(film, member, ratings: tuple[str, str]) -> list[int]:
-    """POST the member's review of the film from two threads at once; their status codes."""
-    start = threading.Barrier(len(ratings))
-    statuses = []
-
-    def post(rating: str) -> None:
-        client = Client()
-        client.force_login(member)
-        start.wait()
-        try:
-            response = client.post(f"/films/{film.slug}/review/", {"rating": rating})
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post, args=(rating,)) for rating in ratings]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
-
-
 def test_two_simultaneous_first_reviews_leave_one_review_and_no_error():
     member = MemberFactory()
     for attempt in range(5):
         film = FilmFactory(title=f"Race {attempt}")
-        assert post_together(film, member, ("2.0", "4.0")) == [302, 302]
+        url = f"/films/{film.slug}/review/"
+        requests = [(member, url, {"rating": "2.0"}), (member, url, {"rating": "4.0"})]
+        assert post_together(requests) == [302, 302]
         assert AudienceReview.objects.filter(film=film, user=member).count() == 1
         film.refresh_from_db()
         assert film.audience_rating_count == 1
+
+
+def test_50_simultaneous_helpful_votes_leave_an_exact_count():
+    review = AudienceReviewFactory(body="Worth a vote.")
+    members = MemberFactory.create_batch(50)
+    url = f"/audience-reviews/{review.pk}/helpful/"
+    # Ten of them vote twice at the same moment: each counts once.
+    requests = [(member, url, {"helpful": "1"}) for member in members]
+    requests += [(member, url, {"helpful": "1"}) for member in members[:10]]
+    assert post_together(requests) == [302] * 60
+    review.refresh_from_db()
+    assert HelpfulVote.objects.filter(review=review).count() == 50
+    assert review.helpful_count == 50
+    take_back = [(member, url, {"helpful": "0"}) for member in members[:20]]
+    assert post_together(take_back) == [302] * 20
+    review.refresh_from_db()
+    assert review.helpful_count == HelpfulVote.objects.filter(review=review).count() == 30
