@@ -12,6 +12,8 @@ from reviews.sitemaps import CriticSitemap, PublicationSitemap
 
 from .views import healthz, ping, robots_txt
 
+handler500 = "reviewsite.views.server_error"
+
 # The sections of the sitemap index, each at /sitemap-<section>.xml.
 SITEMAPS = {
     "pages": StaticViewSitemap,

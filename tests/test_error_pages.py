@@ -2,9 +2,13 @@
 Django's plain text or a stack trace."""
 
 import pytest
+from django.contrib.staticfiles.storage import StaticFilesStorage
 from django.core.exceptions import SuspiciousOperation
+from django.db import OperationalError
+from django.db.backends.utils import CursorWrapper
 from django.urls import include, path
 
+import reviewsite.urls
 from tests.factories import AudienceReviewFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +22,7 @@ def suspicious(request):
     raise SuspiciousOperation("a tampered request")
 
 
+handler500 = reviewsite.urls.handler500
 urlpatterns = [
     path("broken/", broken),
     path("suspicious/", suspicious),
@@ -51,13 +56,43 @@ def test_a_forbidden_action_gets_the_sites_403_page(client):
 
 
 @pytest.mark.urls("tests.test_error_pages")
-def test_a_server_error_gets_the_sites_500_page(client):
+def test_a_server_error_gets_the_sites_500_page_in_its_look(client, django_assert_num_queries):
+    client.raise_request_exception = False
+    with django_assert_num_queries(0):
+        response = client.get("/broken/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Something went wrong on our side" in html
+    assert "a bug" not in html and "Traceback" not in html
+    assert '<link rel="stylesheet" href="/static/css/site.css">' in html
+    assert '<span class="brand-name">Marquee</span>' in html
+    assert 'href="/"' in html
+
+
+@pytest.mark.urls("tests.test_error_pages")
+def test_when_the_database_is_down_the_500_page_still_shows(client, monkeypatch):
+    def no_database(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(CursorWrapper, "execute", no_database)
+    client.raise_request_exception = False
+    response = client.get("/healthz")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+@pytest.mark.urls("tests.test_error_pages")
+def test_if_the_styled_500_page_cannot_be_made_a_plain_one_says_the_same(client, monkeypatch):
+    def missing_from_manifest(self, name):
+        raise ValueError(f"Missing staticfiles manifest entry for '{name}'")
+
+    monkeypatch.setattr(StaticFilesStorage, "url", missing_from_manifest)
     client.raise_request_exception = False
     response = client.get("/broken/")
     assert response.status_code == 500
     html = response.content.decode()
     assert "Something went wrong on our side" in html
-    assert "a bug" not in html and "Traceback" not in html
+    assert "stylesheet" not in html and "Traceback" not in html
 
 
 def test_too_many_requests_get_the_sites_429_page(client, settings):
