@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from .forms import AVATAR_SIZE
+from .images import picture_uploads
 from .models import User
 from .services import delete_members
 
@@ -12,6 +14,7 @@ class UserAdmin(BaseUserAdmin):
         ("Profile", {"fields": ("display_name", "bio", "avatar")}),
     )
     list_display = ("username", "email", "display_name", "is_staff", "date_joined")
+    formfield_overrides = picture_uploads(AVATAR_SIZE, crop=True)
 
     def delete_model(self, request, obj) -> None:
         delete_members(users=[obj])

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 
-from .images import reencode_image
+from .images import PictureField
 from .models import MOVIELENS_MEMBER_PREFIX, User
 
 AVATAR_SIZE = (256, 256)
@@ -92,16 +92,12 @@ class ProfileForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Up to 2,000 characters.",
     )
-    avatar = forms.FileField(
+    avatar = PictureField(
         label="Profile picture",
+        size=AVATAR_SIZE,
+        crop=True,
         required=False,
-        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+        widget=forms.FileInput,
         help_text="A JPEG, PNG or WebP image up to 5 MB. It is cropped to a square.",
     )
     remove_avatar = forms.BooleanField(label="Remove my profile picture", required=False)
-
-    def clean_avatar(self):
-        upload = self.cleaned_data.get("avatar")
-        if not upload:
-            return None
-        return reencode_image(upload, size=AVATAR_SIZE, crop=True)

@@ -1,17 +1,21 @@
 """Uploaded pictures: checked against the site's limits and re-encoded before they are stored.
 
 Re-encoding means a stored file is always a picture we wrote ourselves: no metadata (camera,
-GPS position), no trailing payload, no format a browser might sniff as something else. Avatars
-use it now; film photos will too.
+GPS position), no trailing payload, no format a browser might sniff as something else, under a
+random name. Every picture the site takes comes through here, by `PictureField`: members'
+avatars, and in the admin (`picture_uploads`) posters, film photos, people's and critics'
+photos and news images. It lives in `accounts`, the app every other one builds on.
 """
 
 import warnings
 from io import BytesIO
 from uuid import uuid4
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.db import models
 from PIL import Image, ImageOps
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -26,6 +30,15 @@ WRONG_TYPE = "Upload a JPEG, PNG or WebP image."
 TOO_LARGE = "Images can be at most 5 MB."
 TOO_MANY_PIXELS = "Images can be at most 40 megapixels. Make it smaller and try again."
 DAMAGED = "That image could not be read; it may be damaged. Upload a JPEG, PNG or WebP image."
+# What a file input offers to choose; the content decides what is accepted.
+ACCEPT = "image/jpeg,image/png,image/webp"
+
+# The largest each kind of picture is stored (it is only ever made smaller): about three times
+# the size the pages show it, for sharp screens; a film's photos also open full size. Posters
+# and stills keep their proportions; people are shown in squares, so their photos become one.
+POSTER_SIZE = (800, 1200)
+STILL_SIZE = (1600, 1200)  # a film's photos and news images: landscape, 1600 wide
+HEADSHOT_SIZE = (480, 480)
 
 
 def reencode_image(upload: File, *, size: tuple[int, int], crop: bool = False) -> ContentFile:
@@ -58,6 +71,36 @@ def reencode_image(upload: File, *, size: tuple[int, int], crop: bool = False) -
             return ContentFile(_reencoded(image, size=size, crop=crop), name=f"{uuid4().hex}.webp")
         except (OSError, ValueError, SyntaxError) as error:  # truncated or corrupt pixel data
             raise ValidationError(DAMAGED, code="damaged") from error
+
+
+class PictureField(forms.FileField):
+    """An uploaded picture, checked and re-encoded by `reencode_image` to at most `size`
+    (cut to its proportions with `crop`): its cleaned value is the new WebP file.
+
+    A FileField rather than Django's ImageField, whose own check opens the file with every
+    format Pillow knows and answers a decompression bomb with a vague message.
+    """
+
+    def __init__(self, *, size: tuple[int, int], crop: bool = False, **kwargs) -> None:
+        self.size, self.crop = size, crop
+        super().__init__(**kwargs)
+
+    def to_python(self, data):
+        upload = super().to_python(data)
+        if upload is None:
+            return None
+        return reencode_image(upload, size=self.size, crop=self.crop)
+
+    def widget_attrs(self, widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.FileInput) and "accept" not in widget.attrs:
+            attrs["accept"] = ACCEPT
+        return attrs
+
+
+def picture_uploads(size: tuple[int, int], *, crop: bool = False) -> dict:
+    """`formfield_overrides` for an admin whose image fields take pictures of at most `size`."""
+    return {models.ImageField: {"form_class": PictureField, "size": size, "crop": crop}}
 
 
 def _reencoded(image: Image.Image, *, size: tuple[int, int], crop: bool) -> bytes:

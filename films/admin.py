@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 
+from accounts.images import HEADSHOT_SIZE, POSTER_SIZE, STILL_SIZE, picture_uploads
 from reviews.admin import reviews_link
 from reviews.models import CriticReview
 from reviews.scores import refresh_scores
@@ -41,6 +42,7 @@ class CreditInline(admin.TabularInline):
 
 class PhotoPreview:
     readonly_fields = ("preview",)
+    formfield_overrides = picture_uploads(STILL_SIZE)
 
     @admin.display(description="preview")
     def preview(self, photo: Photo) -> str:
@@ -166,6 +168,7 @@ class FilmForm(forms.ModelForm):
 @admin.register(Film)
 class FilmAdmin(CSVImportExportMixin, admin.ModelAdmin):
     form = FilmForm
+    formfield_overrides = picture_uploads(POSTER_SIZE)
     resource_classes = [FilmResource]
     list_display = (
         "poster_thumbnail",
@@ -290,6 +293,7 @@ class PersonAdmin(admin.ModelAdmin):
     list_display_links = ("photo_thumbnail", "name")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+    formfield_overrides = picture_uploads(HEADSHOT_SIZE, crop=True)
 
     def get_queryset(self, request):
         films = Count("credits__film", distinct=True)

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
+from accounts.images import STILL_SIZE, picture_uploads
+
 from .models import Article, ArticleStatus
 
 
@@ -27,6 +29,7 @@ class ArticleAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("films",)
     date_hierarchy = "published_at"
+    formfield_overrides = picture_uploads(STILL_SIZE)
     fields = (
         "title",
         "slug",

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
 
+from accounts.images import HEADSHOT_SIZE, picture_uploads
 from reviewsite.admin import CSVImportExportMixin, is_number, record_action, thumbnail
 
 from .models import AudienceReview, Critic, CriticReview, Publication, ReviewReport, Sentiment
@@ -80,6 +81,7 @@ class CriticAdmin(admin.ModelAdmin):
     search_fields = ("name", "publications__name")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("publications",)
+    formfield_overrides = picture_uploads(HEADSHOT_SIZE, crop=True)
     actions = ("mark_top_critics", "unmark_top_critics")
 
     def get_queryset(self, request):
