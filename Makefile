@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test bench bench-import install lint format migrate demo vendor clean
+.PHONY: run serve test bench bench-import install lint format migrate demo backup \
+	restore vendor clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,6 +48,18 @@ serve: .env $(STAMP)
 test: $(STAMP)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only} \
 		$(BIN)/python -m pytest -n auto
+
+## Back up the database and the uploaded media into one file, and print its path:
+## backups/marquee-YYYYmmdd-HHMMSS.tar.gz (PostgreSQL: pg_dump, from postgresql-client)
+backup: .env $(STAMP)
+	$(BIN)/python manage.py backup_site
+
+## Put a backup back, database and media exactly as they were: make restore BACKUP=path.
+## It asks first (whatever changed since is lost), then checks the stored counters.
+restore: .env $(STAMP)
+	@test -n "$(BACKUP)" || { \
+		echo "Name the backup: make restore BACKUP=backups/marquee-....tar.gz" >&2; exit 2; }
+	$(BIN)/python manage.py restore_site "$(BACKUP)"
 
 # A development configuration (debugging on) for a fresh clone; edit it to taste.
 .env:
