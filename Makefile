@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test bench bench-import install lint format migrate demo backup \
+.PHONY: run serve test bench bench-import loadtest install lint format migrate demo backup \
 	restore vendor clean
 
 $(STAMP): pyproject.toml
@@ -73,6 +73,13 @@ bench: $(STAMP)
 
 bench-import: $(STAMP)
 	$(BIN)/python -m bench.import_movielens
+
+## `make loadtest`: 5 minutes of mixed browsing, searching, reviewing and posting against
+## `make serve` (bench/loadtest.py: its own PostgreSQL database at scale 0.05, limits lifted);
+## zero errors and every acknowledged write stored, or it fails. LOADTEST_ARGS="--duration 30"
+## for a quick run; LOADTEST_ARGS=--restart-postgres restarts PostgreSQL halfway through.
+loadtest: $(STAMP)
+	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

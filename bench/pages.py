@@ -484,11 +484,11 @@ def fail(message: str) -> None:
     sys.exit(f"bench.pages: {message}")
 
 
-def site_env(redis_url: str, **extra: str) -> dict:
+def site_env(redis_url: str, database: str = DATABASE, **extra: str) -> dict:
     """The environment of everything that runs the site here, whatever .env says."""
     return {
         **os.environ,
-        "DATABASE_URL": f"{POSTGRES_URL}/{DATABASE}",
+        "DATABASE_URL": f"{POSTGRES_URL}/{database}",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
@@ -498,14 +498,15 @@ def site_env(redis_url: str, **extra: str) -> dict:
     }
 
 
-def django_call(env: dict, function: str, **kwargs) -> dict:
-    """Call one of this module's functions inside Django, in a subprocess; its JSON result."""
+def django_call(env: dict, function: str, *, module: str = "pages", **kwargs) -> dict:
+    """Call a function of this module (or of another in bench/) inside Django, in a
+    subprocess; its JSON result."""
     code = (
         "import json, os, sys, django\n"
         "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'reviewsite.settings')\n"
         "django.setup()\n"
-        "from bench import pages\n"
-        f"result = pages.{function}(**json.loads(sys.argv[1]))\n"
+        f"from bench import {module}\n"
+        f"result = {module}.{function}(**json.loads(sys.argv[1]))\n"
         "print('BENCH-RESULT ' + json.dumps(result))\n"
     )
     done = subprocess.run(
@@ -604,22 +605,30 @@ def wanted_marker(*, scale: float | None, seed: int | None) -> str:
     )
 
 
-def prepare_database(env: dict, *, scale: float | None, seed: int | None, rebuild: bool) -> dict:
-    """Reuse `marquee_bench` if it was built as asked, else build it; migrate it either way."""
+def prepare_database(
+    env: dict,
+    *,
+    scale: float | None,
+    seed: int | None,
+    rebuild: bool,
+    database: str = DATABASE,
+) -> dict:
+    """Reuse `database` (`marquee_bench`) if it was built as asked, else build it; migrate it
+    either way. `env` must name the same database (site_env's `database`)."""
     ensure_postgres()
     marker = wanted_marker(scale=scale, seed=seed)
     current = postgres(
         "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-        (DATABASE,),
+        (database,),
     )
     reused = current == marker and not rebuild
     if reused:
-        print(f"Reusing database {DATABASE} ({marker.removeprefix(MARKER_PREFIX)})", flush=True)
+        print(f"Reusing database {database} ({marker.removeprefix(MARKER_PREFIX)})", flush=True)
         manage(env, "migrate", "--noinput")
     else:
-        print(f"Building database {DATABASE} ({marker.removeprefix(MARKER_PREFIX)})", flush=True)
-        postgres(f"DROP DATABASE IF EXISTS {DATABASE}")
-        postgres(f"CREATE DATABASE {DATABASE}")
+        print(f"Building database {database} ({marker.removeprefix(MARKER_PREFIX)})", flush=True)
+        postgres(f"DROP DATABASE IF EXISTS {database}")
+        postgres(f"CREATE DATABASE {database}")
         manage(env, "migrate", "--noinput")
         started = time.perf_counter()
         if scale is None:
@@ -629,7 +638,7 @@ def prepare_database(env: dict, *, scale: float | None, seed: int | None, rebuil
             manage(env, "generate_data", "--scale", f"{scale:g}", *seed_args, quiet=False)
         print(f"Built in {time.perf_counter() - started:.0f} s", flush=True)
         # Marked only once complete: an interrupted build is built again next time.
-        postgres(f"COMMENT ON DATABASE {DATABASE} IS %s", (marker,))
+        postgres(f"COMMENT ON DATABASE {database} IS %s", (marker,))
     return {"marker": json.loads(marker.removeprefix(MARKER_PREFIX)), "reused": reused}
 
 

@@ -121,6 +121,12 @@ for database in DATABASES.values():
     # Persistent connections (seconds; 0 closes each after its request), checked before reuse.
     database["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
     database["CONN_HEALTH_CHECKS"] = True
+    if database["ENGINE"] == "django.db.backends.postgresql":
+        # A database that does not answer (a network fault, not a refusal) fails a request in
+        # seconds instead of holding a worker until gunicorn's timeout.
+        database.setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+        )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

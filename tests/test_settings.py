@@ -231,3 +231,11 @@ def test_the_policy_lets_pictures_come_from_where_uploads_are_served(env, source
         "print(*settings.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'])",
     )
     assert result.stdout.split() == ["'self'", "data:", *sources], result.stderr
+
+
+def test_a_postgresql_connection_attempt_gives_up_after_a_few_seconds():
+    result = run_with(
+        {"DJANGO_DEBUG": "1", "DATABASE_URL": "postgres://postgres@db.internal:5432/marquee"},
+        "print(settings.DATABASES['default']['OPTIONS']['connect_timeout'])",
+    )
+    assert result.stdout.strip() == "5", result.stderr
