@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.validators import MaxLengthValidator
 
 from .images import PictureField
 from .models import MOVIELENS_MEMBER_PREFIX, User
@@ -19,6 +20,14 @@ class MultilineField(forms.CharField):
 
 class LoginForm(AuthenticationForm):
     """Log in with the username in any case: names are unique whatever their case."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Django sets the field's max_length after building it, so nothing checks it: an
+        # over-long name would reach django-axes, whose failure record (255 characters at
+        # most) PostgreSQL then refuses with a server error.
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
     def clean(self) -> dict:
         typed = self.cleaned_data.get("username")

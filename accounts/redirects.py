@@ -28,6 +28,9 @@ def next_url(request: HttpRequest, default: str) -> str:
         candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return default
+    if not candidate.startswith("/") and not urlsplit(candidate).netloc:
+        # A relative address, or a bare word that redirect() would take for a view's name.
+        return default
     try:
         match = resolve(urlsplit(candidate).path)
     except Resolver404:

@@ -249,7 +249,7 @@ def thread_reply(request: HttpRequest, pk: int) -> HttpResponse:
     thread = _thread(request, pk)
     initial = {}
     quoted = request.GET.get("quote", "")
-    if quoted.isascii() and quoted.isdecimal():
+    if quoted.isascii() and quoted.isdecimal() and len(quoted) <= 19:  # a bigint's digits
         source = Post.objects.filter(thread=thread, pk=int(quoted), is_hidden=False).first()
         if source is not None:
             initial["body"] = quote(source)
