@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test bench bench-import loadtest install lint format migrate demo backup \
+.PHONY: run serve test browser-tools bench bench-import loadtest install lint format migrate demo backup \
 	restore vendor clean
 
 $(STAMP): pyproject.toml
@@ -44,8 +44,9 @@ serve: .env $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0 && \
 	exec $(BIN)/gunicorn --config gunicorn.conf.py reviewsite.wsgi
 
-## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL)
-test: $(STAMP)
+## Run the whole test suite (set DATABASE_URL to run it on PostgreSQL). The browser tests
+## (tests/e2e/) need the tools below; without them they are skipped, or fail when CI=true.
+test: $(STAMP) browser-tools
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-insecure-key-for-tests-only} \
 		$(BIN)/python -m pytest -n auto
 
@@ -60,6 +61,25 @@ restore: .env $(STAMP)
 	@test -n "$(BACKUP)" || { \
 		echo "Name the backup: make restore BACKUP=backups/marquee-....tar.gz" >&2; exit 2; }
 	$(BIN)/python manage.py restore_site "$(BACKUP)"
+
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
+## The browser tests' tools: Debian's chromium (installed with apt-get when run as root) and,
+## from npm (package.json), axe-core and the W3C Nu HTML checker (vnu-jar, run with java).
+browser-tools:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+			echo "chromium could not be installed: browser tests will skip"; \
+		else echo "chromium is missing (apt-get install chromium): browser tests will skip"; fi; }
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) -s --no-print-directory $(NODE_STAMP); \
+	else echo "npm is missing: the accessibility and HTML checks will skip"; fi
 
 # A development configuration (debugging on) for a fresh clone; edit it to taste.
 .env:
