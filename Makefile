@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test browser-tools bench bench-import loadtest install lint format migrate demo backup \
+.PHONY: run serve test browser-tools screenshots bench bench-import loadtest install lint format migrate demo backup \
 	restore vendor clean
 
 $(STAMP): pyproject.toml
@@ -100,6 +100,10 @@ bench-import: $(STAMP)
 ## for a quick run; LOADTEST_ARGS=--restart-postgres restarts PostgreSQL halfway through.
 loadtest: $(STAMP)
 	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
+
+## Screenshots of the main pages (desktop and phone) into docs/screenshots/, from the demo data
+screenshots: $(STAMP) browser-tools
+	$(BIN)/python -m bench.screenshots
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
