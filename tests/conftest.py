@@ -16,6 +16,25 @@ hypothesis_settings.register_profile(
 hypothesis_settings.load_profile("site")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the transactional tests (the browser tests' live server, the concurrency tests) last.
+
+    They end by emptying every table, rows made by data migrations included (the Movie forum,
+    the staff groups), which the other tests rely on. pytest-django orders them last, but then
+    pytest groups the tests parametrized for the whole session (per browser) at the front:
+    this puts them back, keeping every other order.
+    """
+
+    def transactional(item: pytest.Item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and marker.kwargs.get("transaction")) or bool(
+            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        )
+
+    items.sort(key=transactional)
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploaded files (posters, photos, avatars) land in a temporary folder, not the repo."""

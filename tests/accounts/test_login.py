@@ -132,10 +132,10 @@ def test_a_logged_in_member_sent_back_to_log_in_is_not_caught_in_a_loop(client, 
     assert response["Location"] == "/"
 
 
-@pytest.mark.parametrize("page", ["/accounts/logout/", "/accounts/signup/", "/accounts/login/"])
-def test_log_in_never_returns_to_the_way_in_or_out(client, member, page):
+@pytest.mark.parametrize("way", ["/accounts/logout/", "/accounts/signup/", "/accounts/login/"])
+def test_log_in_never_returns_to_the_way_in_or_out(client, member, way):
     response = client.post(
-        "/accounts/login/", {"username": "mina", "password": PASSWORD, "next": page}
+        "/accounts/login/", {"username": "mina", "password": PASSWORD, "next": way}
     )
     assert response["Location"] == "/"
 

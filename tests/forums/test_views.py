@@ -64,10 +64,10 @@ def test_threads_show_25_posts_a_page(client, thread, other):
     assert "Reply number 29." in second_page and "Reply number 29." not in first_page
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "999", "abc", "1.5", "", "%00"])
-def test_bad_page_numbers_never_fail(client, thread, page):
+@pytest.mark.parametrize("number", ["0", "-1", "999", "abc", "1.5", "", "%00"])
+def test_bad_page_numbers_never_fail(client, thread, number):
     for url in (thread.get_absolute_url(), "/forums/movie-forum/", "/forums/following/"):
-        assert client.get(f"{url}?page={page}").status_code in (200, 302)
+        assert client.get(f"{url}?page={number}").status_code in (200, 302)
 
 
 def test_a_thread_url_with_an_old_slug_or_board_redirects_and_keeps_the_page(client, thread):
@@ -186,11 +186,11 @@ def following_with(n: int, member) -> str:
     return "/forums/following/"
 
 
-@pytest.mark.parametrize("page", ["board", "index"])
+@pytest.mark.parametrize("listing", ["board", "index"])
 def test_the_board_index_and_a_board_make_as_many_queries_with_200_rows_as_with_one(
-    author, moderator, page
+    author, moderator, listing
 ):
-    build = {"board": board_with, "index": index_with}[page]
+    build = {"board": board_with, "index": index_with}[listing]
     few, many = build(1, author), build(200, author)
     for role in ("visitor", "member", "moderator"):
         first_visit = queries(viewer_client(role, moderator), few)

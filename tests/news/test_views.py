@@ -56,11 +56,11 @@ def test_news_is_paginated_newest_first(client):
 
 
 @pytest.mark.parametrize(
-    "page", ["0", "-1", "2", "999999999999999999999", "abc", "1.5", "", "%00", "1e3"]
+    "number", ["0", "-1", "2", "999999999999999999999", "abc", "1.5", "", "%00", "1e3"]
 )
-def test_bad_page_numbers_show_a_page_instead_of_an_error(client, page):
+def test_bad_page_numbers_show_a_page_instead_of_an_error(client, number):
     ArticleFactory(title="Only story")
-    response = client.get("/news/", {"page": page})
+    response = client.get("/news/", {"page": number})
     assert response.status_code == 200
     assert "Only story" in response.content.decode()
 
