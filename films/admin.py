@@ -292,6 +292,9 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = ("photo_thumbnail", "name", "birth_date", "film_count")
     list_display_links = ("photo_thumbnail", "name")
     search_fields = ("name",)
+    # Explicit: a counting query drops the model's ordering, and the credits' person picker
+    # (the autocomplete) pages through this list by name.
+    ordering = ("name", "pk")
     prepopulated_fields = {"slug": ("name",)}
     formfield_overrides = picture_uploads(HEADSHOT_SIZE, crop=True)
 
