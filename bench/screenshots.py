@@ -54,8 +54,13 @@ from forums.models import Thread
 from news.models import Article
 from reviews.models import Critic
 from accounts.models import User
-film = Film.objects.get(slug="refusenik-2008")
-thread = Thread.objects.filter(film=film).first() or Thread.objects.first()
+# The demo film with the most to show: scores, photos, cast, reviews and threads.
+film = (
+    Film.objects.exclude(critics_score=None).exclude(audience_score=None)
+    .filter(photos__isnull=False, threads__isnull=False)
+    .order_by("-audience_rating_count", "-critic_review_count").first()
+)
+thread = Thread.objects.filter(film=film).order_by("-reply_count").first()
 person = film.credits.select_related("person").first().person
 critic = Critic.objects.filter(reviews__film=film).first() or Critic.objects.first()
 member = User.objects.filter(audience_reviews__isnull=False).first()
@@ -63,6 +68,7 @@ for name, url in [
     ("home", "/"),
     ("browse", "/films/"),
     ("film", film.get_absolute_url()),
+    ("seed-film", "/films/refusenik-2008/"),
     ("critic-reviews", f"/films/{film.slug}/reviews/"),
     ("audience-reviews", f"/films/{film.slug}/audience-reviews/"),
     ("person", person.get_absolute_url()),
@@ -112,7 +118,10 @@ def take(browser, base: str, pages: dict[str, str], out: Path) -> list[Path]:
         saved.append(path)
 
     for kind, (width, height) in SIZES.items():
-        context = browser.new_context(viewport={"width": width, "height": height})
+        # Reduced motion: Bootstrap scrolls smoothly to an anchor otherwise, mid-picture.
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, reduced_motion="reduce"
+        )
         page = context.new_page()
         for name, url in pages.items():
             page.goto(base + url)
