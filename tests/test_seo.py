@@ -112,6 +112,20 @@ def test_films_people_and_news_have_open_graph_and_twitter_tags(client, site, ki
     assert og["twitter:card"] in ("summary", "summary_large_image")
 
 
+def test_a_film_without_a_poster_shares_the_sites_card_not_an_svg(client):
+    og = open_graph(page_head(client, FilmFactory(title="Unpostered").get_absolute_url()))
+    assert og["og:image"] == ORIGIN + "/static/img/share-card.png"
+
+
+def test_pictures_served_from_another_origin_keep_their_own_address(client, settings):
+    """With uploads in object storage their URLs are already full: no host is put before them."""
+    settings.MEDIA_URL = "https://media.example.com/"
+    film = FilmFactory(title="Stored Elsewhere", poster="posters/elsewhere.webp")
+    found = page_head(client, film.get_absolute_url())
+    assert open_graph(found)["og:image"] == "https://media.example.com/posters/elsewhere.webp"
+    assert found["json-ld"][0]["image"] == "https://media.example.com/posters/elsewhere.webp"
+
+
 def test_a_person_without_a_photo_has_no_open_graph_image(client):
     found = page_head(client, PersonFactory(name="Nobody Pictured").get_absolute_url())
     og = open_graph(found)
