@@ -68,17 +68,25 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
-## The browser tests' tools: Debian's chromium (installed with apt-get when run as root) and,
-## from npm (package.json), axe-core and the W3C Nu HTML checker (vnu-jar, run with java).
+# $(call debian_tool,package,commands...): when none of the commands is found, install the
+# Debian package with apt-get (as root), or say which tests will skip. Never fails the build.
+debian_tool = for command in $(2); do command -v $$command >/dev/null 2>&1 && exit 0; done; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian's $(1) for the browser tests"; \
+		{ DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null; }; } || \
+		echo "$(1) could not be installed: the tests that need it will skip"; \
+	else echo "$(1) is missing (apt-get install $(1)): the tests that need it will skip"; fi
+
+## The browser tests' tools: Debian's chromium, and java for the W3C Nu HTML checker (both with
+## apt-get when run as root), and from npm (package.json) axe-core and the checker (vnu-jar).
+## What cannot be installed makes its tests skip, or fail when CI=true.
 browser-tools:
-	@command -v chromium >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-			echo "Installing Debian's chromium for the browser tests"; \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
-			{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-			echo "chromium could not be installed: browser tests will skip"; \
-		else echo "chromium is missing (apt-get install chromium): browser tests will skip"; fi; }
-	@if command -v npm >/dev/null 2>&1; then $(MAKE) -s --no-print-directory $(NODE_STAMP); \
+	@($(call debian_tool,chromium,chromium chromium-browser))
+	@($(call debian_tool,default-jre-headless,java))
+	@if command -v npm >/dev/null 2>&1; then \
+		$(MAKE) -s --no-print-directory $(NODE_STAMP) || \
+		echo "npm ci failed: the accessibility and HTML checks will skip"; \
 	else echo "npm is missing: the accessibility and HTML checks will skip"; fi
 
 # A development configuration (debugging on) for a fresh clone; edit it to taste.

@@ -163,6 +163,7 @@ def main() -> None:
             "MEDIA_ROOT": f"{scratch}/media",
             "DJANGO_DEBUG": "1",
             "REDIS_URL": "",
+            "S3_BUCKET": "",  # never the real bucket: the demo pictures go to the scratch folder
         }
         manage = [sys.executable, "manage.py"]
         print("Building the demo site", flush=True)

@@ -28,7 +28,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     def transactional(item: pytest.Item) -> bool:
         marker = item.get_closest_marker("django_db")
-        return bool(marker and marker.kwargs.get("transaction")) or bool(
+        transaction = marker and marker.kwargs.get("transaction", marker.args[:1] == (True,))
+        return bool(transaction) or bool(
             {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
         )
 

@@ -6,7 +6,6 @@ the test is skipped, and with CI=true it fails instead.
 """
 
 import json
-import os
 import shutil
 import subprocess
 from collections import Counter
@@ -35,14 +34,11 @@ from tests.factories import (
     PhotoFactory,
     PublicationFactory,
 )
+from tests.tools import missing_tool
 
 pytestmark = pytest.mark.django_db
 
 VNU_JAR = Path(settings.BASE_DIR) / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
-
-
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def vnu_command() -> list[str]:
@@ -50,10 +46,7 @@ def vnu_command() -> list[str]:
     java = shutil.which("java")
     if java and VNU_JAR.is_file():
         return [java, "-jar", str(VNU_JAR)]
-    message = f"the Nu checker needs java and {VNU_JAR} (`npm ci`)"
-    if in_ci():
-        pytest.fail(message)
-    pytest.skip(message)
+    missing_tool(f"the Nu checker needs java and {VNU_JAR} (`make browser-tools`)")
 
 
 @dataclass

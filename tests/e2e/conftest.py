@@ -11,6 +11,8 @@ import shutil
 import pytest
 from playwright.sync_api import Page
 
+from tests.tools import missing_tool
+
 # Playwright's sync API runs an event loop in this thread, and Django refuses database calls
 # from a thread with a running loop unless told they are safe; here they are, as nothing else
 # runs on that loop.
@@ -19,18 +21,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 
 
-def in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     executable = next(filter(None, map(shutil.which, CHROMIUM_NAMES)), None)
     if executable is None:
-        message = "Debian's chromium is not installed: run `make browser-tools`"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("Debian's chromium is not installed: run `make browser-tools`")
     return {**browser_type_launch_args, "executable_path": executable}
 
 

@@ -20,7 +20,6 @@ from films.models import Credit
 from forums.models import MOVIE_FORUM_SLUG, Board
 from reviews.models import AudienceReview, Sentiment
 from reviews.scores import refresh_film_scores
-from tests.e2e.conftest import in_ci
 from tests.factories import (
     ArticleFactory,
     AudienceReviewFactory,
@@ -37,6 +36,7 @@ from tests.factories import (
     PublicationFactory,
     ThreadFactory,
 )
+from tests.tools import missing_tool
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -183,10 +183,7 @@ def log_in(page: Page, site: str, user) -> None:
 def axe_source() -> str:
     """axe-core's script, from npm; without it the checks are skipped, or fail in CI."""
     if not AXE_PATH.exists():
-        message = "axe-core is not installed: run `npm ci`"
-        if in_ci():
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("axe-core is not installed: run `make browser-tools`")
     return AXE_PATH.read_text()
 
 
