@@ -56,7 +56,8 @@ backup: .env $(STAMP)
 	$(BIN)/python manage.py backup_site
 
 ## Put a backup back, database and media exactly as they were: make restore BACKUP=path.
-## It asks first (whatever changed since is lost), then checks the stored counters.
+## It asks first, keeps a safety copy of the current state (backups/pre-restore-*.tar.gz), then
+## checks the stored counters.
 restore: .env $(STAMP)
 	@test -n "$(BACKUP)" || { \
 		echo "Name the backup: make restore BACKUP=backups/marquee-....tar.gz" >&2; exit 2; }

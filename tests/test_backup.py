@@ -3,7 +3,9 @@ the database and the uploads as they were at backup time, on SQLite and on Postg
 
 import io
 import json
+import os
 import re
+import shutil
 import tarfile
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +24,7 @@ from forums import services as forum_services
 from forums.models import MOVIE_FORUM_SLUG, Board, PostReportReason
 from reviews import services as review_services
 from reviews.models import AudienceReview, ReportReason
+from reviewsite.management import backups
 from tests.factories import (
     ArticleFactory,
     AudienceReviewFactory,
@@ -37,6 +40,13 @@ from tests.factories import (
 
 # pg_dump and pg_restore work on their own connections: the rows must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _backups_folder(settings, tmp_path):
+    """backups/ (the default backups, and the safety backups restores write first) is in the
+    test's temporary folder, not the checkout's."""
+    settings.BASE_DIR = tmp_path
 
 
 def image(name: str, color: str):
@@ -341,3 +351,243 @@ def test_a_damaged_database_in_the_backup_is_refused(tmp_path):
         restore(path, "--noinput")
 
     assert Film.objects.filter(title="Still Here").exists()
+
+
+def archive_files(path: Path) -> dict[str, bytes]:
+    with tarfile.open(path) as archive:
+        return {
+            member.name: archive.extractfile(member).read()
+            for member in archive.getmembers()
+            if member.isfile()
+        }
+
+
+def test_a_restore_first_writes_a_safety_backup_that_restores_what_it_replaced(
+    client, settings, tmp_path
+):
+    build_site(client)
+    media_root = Path(settings.MEDIA_ROOT)
+    backup = tmp_path / "site.tar.gz"
+    back_up(backup)
+    rows_then, files_then = database_rows(), media_files(media_root)
+    FilmFactory(title="Written Since", poster=image("since.png", "white"))
+    rows_now, numbering_now, files_now = database_rows(), sequences(), media_files(media_root)
+
+    output = restore(backup, "--noinput")
+
+    safety = Path(re.search(r"Safety backup of the site before the restore: (\S+)", output)[1])
+    assert safety.parent == tmp_path / "backups"
+    assert re.fullmatch(r"pre-restore-\d{8}-\d{6}\.tar\.gz", safety.name)
+    assert database_rows() == rows_then and media_files(media_root) == files_then
+
+    output = restore(safety, "--noinput", "--no-safety-backup")
+
+    assert "Safety backup" not in output
+    assert list((tmp_path / "backups").iterdir()) == [safety]  # none written this time
+    assert database_rows() == rows_now
+    assert sequences() == numbering_now
+    assert media_files(media_root) == files_now
+
+
+@pytest.mark.parametrize("step", ["moving-the-old-out", "moving-the-new-in"])
+def test_a_media_swap_that_fails_puts_the_old_media_back(
+    client, settings, tmp_path, monkeypatch, step
+):
+    build_site(client)
+    media_root = Path(settings.MEDIA_ROOT)
+    backup = tmp_path / "site.tar.gz"
+    back_up(backup)
+    FilmFactory(title="Added Since", poster=image("since.png", "white"))
+    (media_root / "notes.txt").write_text("Written since.")
+    files, entries = media_files(media_root), sorted(media_root.iterdir())
+    rename, moves = Path.rename, []
+
+    def failing_rename(self, target):
+        """The second rename of the step fails, as a file held by another program would."""
+        if step == "moving-the-old-out":
+            moving = Path(target).parent.name.startswith(".old-")
+        else:
+            moving = self.parent.name.startswith(".restoring-")
+        if moving:
+            moves.append(self)
+            if len(moves) == 2:
+                raise PermissionError(13, "Permission denied", str(self))
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", failing_rename)
+
+    with pytest.raises(CommandError, match="put back as it was") as error:
+        restore(backup, "--noinput")
+
+    assert "Permission denied" in str(error.value)
+    assert "media are not" in str(error.value)
+    assert media_files(media_root) == files
+    assert sorted(media_root.iterdir()) == entries  # no staging or .old- folder left behind
+
+
+def test_media_that_cannot_be_unpacked_leave_the_database_alone(
+    client, settings, tmp_path, monkeypatch
+):
+    build_site(client)
+    media_root = Path(settings.MEDIA_ROOT)
+    backup = tmp_path / "site.tar.gz"
+    back_up(backup)
+    FilmFactory(title="Still Here")
+    rows, files, entries = database_rows(), media_files(media_root), sorted(media_root.iterdir())
+    extract = backups.Backup._extract
+
+    def disk_full(self, member, target):
+        if member.name.startswith("media/") and member.isfile():
+            raise OSError(28, "No space left on device")
+        return extract(self, member, target)
+
+    monkeypatch.setattr(backups.Backup, "_extract", disk_full)
+
+    with pytest.raises(CommandError, match="No space left on device"):
+        restore(backup, "--noinput", "--no-safety-backup")
+
+    assert database_rows() == rows
+    assert media_files(media_root) == files
+    assert sorted(media_root.iterdir()) == entries
+
+
+def test_a_file_deleted_while_the_backup_is_written_is_left_out(settings, tmp_path, monkeypatch):
+    media_root = Path(settings.MEDIA_ROOT)
+    FilmFactory(title="Kept", poster=image("kept.png", "red"))
+    gone = FilmFactory(title="Gone", poster=image("gone.png", "blue")).poster.name
+    files = media_files(media_root)
+    add = tarfile.TarFile.add
+
+    def add_after_a_deletion(self, name, *args, **kwargs):
+        if Path(name) == media_root / gone:  # listed by the walk, deleted before it is read
+            Path(name).unlink()
+        return add(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(tarfile.TarFile, "add", add_after_a_deletion)
+    backup = tmp_path / "site.tar.gz"
+
+    back_up(backup)
+
+    saved = archive_files(backup)
+    assert {name for name in saved if name.startswith("media/")} == {
+        f"media/{name}" for name in files if name != gone
+    }
+    assert json.loads(saved["backup.json"])["media_files"] == len(files) - 1
+
+
+def test_a_file_uploaded_while_the_database_is_dumped_is_in_the_backup(
+    settings, tmp_path, monkeypatch
+):
+    FilmFactory(title="Before", poster=image("before.png", "red"))
+    dump, uploaded = backups.dump_database, []
+
+    def dump_after_an_upload(target):
+        uploaded.append(FilmFactory(title="Meanwhile", poster=image("meanwhile.png", "teal")))
+        dump(target)
+
+    monkeypatch.setattr(backups, "dump_database", dump_after_an_upload)
+    backup = tmp_path / "site.tar.gz"
+
+    back_up(backup)
+
+    assert f"media/{uploaded[0].poster.name}" in archive_files(backup)
+    restore(backup, "--noinput", "--no-safety-backup")
+    film = Film.objects.get(title="Meanwhile")
+    assert film.poster.storage.exists(film.poster.name)
+
+
+def public_schema() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_get_userbyid(nspowner), nspacl::text, obj_description(oid, 'pg_namespace')"
+            " FROM pg_namespace WHERE nspname = 'public'"
+        )
+        return cursor.fetchone()
+
+
+def test_a_postgresql_restore_replaces_the_whole_schema(client, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    build_site(client)
+    backup = tmp_path / "site.tar.gz"
+    back_up(backup)
+    rows, numbering, schema = database_rows(), sequences(), public_schema()
+    # A table of a later migration, referring to a backed-up one: pg_restore --clean could not
+    # drop films_film for it, nor would it drop the new table.
+    films = Film._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TABLE later_notes (id bigserial PRIMARY KEY, "
+            f"film_id bigint NOT NULL REFERENCES {films} (id), body text)"
+        )
+        cursor.execute(f"INSERT INTO later_notes (film_id, body) SELECT id, 'Note' FROM {films}")
+    FilmFactory(title="Added Since")
+
+    try:
+        restore(backup, "--noinput", "--no-safety-backup")
+    finally:
+        with connection.cursor() as cursor:  # were the restore to fail, the flush would too
+            cursor.execute("DROP TABLE IF EXISTS later_notes")
+
+    assert "later_notes" not in connection.introspection.table_names()
+    assert database_rows() == rows
+    assert sequences() == numbering
+    assert public_schema() == schema
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_extension WHERE extname = 'pg_trgm'")
+        assert cursor.fetchone() == (1,)
+    assert Film.objects.filter(title__trigram_similar="Harbor Light").exists()
+
+
+def test_a_postgresql_dump_cut_short_changes_nothing(client, tmp_path):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    build_site(client)
+    good = tmp_path / "site.tar.gz"
+    back_up(good)
+    entries = archive_files(good)
+    dump = entries["database.dump"]
+    # The table of contents is whole (pg_restore --list accepts it); the data stops short.
+    entries["database.dump"] = dump[: len(dump) * 3 // 4]
+    cut = write_archive(tmp_path / "cut.tar.gz", entries)
+    FilmFactory(title="Still Here")
+    rows, numbering = database_rows(), sequences()
+
+    with pytest.raises(CommandError, match="pg_restore failed"):
+        restore(cut, "--noinput", "--no-safety-backup")
+
+    assert database_rows() == rows
+    assert sequences() == numbering
+
+
+def test_a_postgresql_restore_that_stops_half_way_changes_nothing(client, tmp_path, monkeypatch):
+    """pg_restore writes half of the SQL, up to the end of a table's rows, then fails: psql must
+    not commit what it got (`psql --single-transaction` would, at the end of its input)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    build_site(client)
+    backup = tmp_path / "site.tar.gz"
+    back_up(backup)
+    FilmFactory(title="Still Here")
+    rows, numbering = database_rows(), sequences()
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    fake = folder / "pg_restore"
+    # A line `\.` ends a table's rows (COPY): a point where the SQL so far is whole.
+    script = """#!/bin/sh
+real=REAL
+case "$*" in *--list*) exec "$real" "$@";; esac
+half=$(( $("$real" "$@" | wc -l) / 2 ))
+"$real" "$@" | awk -v half="$half" '{ print } NR >= half && $0 == "\\\\." { exit }'
+echo "pg_restore: error: could not read from input file" >&2
+exit 1
+"""
+    fake.write_text(script.replace("REAL", shutil.which("pg_restore")))
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}:{os.environ['PATH']}")
+
+    with pytest.raises(CommandError, match="could not read from input file"):
+        restore(backup, "--noinput", "--no-safety-backup")
+
+    assert database_rows() == rows
+    assert sequences() == numbering

@@ -19,7 +19,9 @@ class Command(BaseCommand):
         "Restore a backup made by `backup_site`: the database becomes exactly the backed-up one "
         "(rows, primary keys, sequences) and MEDIA_ROOT holds exactly its files; then check the "
         "stored counters (recompute_scores --check, sync_forums --check). Rows and files added "
-        "since the backup are lost: it asks first, unless --noinput."
+        "since the backup are lost: it asks first, unless --noinput, and first writes a safety "
+        "backup of the site as it is, backups/pre-restore-YYYYmmdd-HHMMSS.tar.gz, unless "
+        "--no-safety-backup. On PostgreSQL the whole public schema is replaced."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,8 +33,16 @@ class Command(BaseCommand):
             dest="interactive",
             help="Do not ask for confirmation.",
         )
+        parser.add_argument(
+            "--no-safety-backup",
+            action="store_false",
+            dest="safety_backup",
+            help="Do not back up the site as it is (backups/pre-restore-….tar.gz) first.",
+        )
 
-    def handle(self, *args, backup: Path, interactive: bool, **options) -> None:
+    def handle(
+        self, *args, backup: Path, interactive: bool, safety_backup: bool, **options
+    ) -> None:
         engine = backups.engine()
         root = backups.media_root()
         with backups.Backup(backup) as archive, tempfile.TemporaryDirectory() as folder:
@@ -47,19 +57,36 @@ class Command(BaseCommand):
             backups.check_database_file(database)
             replace_media = root is not None and archive.has_media()
             asked_about = root if replace_media else None
-            if interactive and not self.confirmed(backup, manifest, asked_about):
+            if interactive and not self.confirmed(backup, manifest, asked_about, safety_backup):
                 self.stdout.write("Restore cancelled: nothing was changed.")
                 return
-            backups.restore_database(database)
-            # Pages kept for visitors show the data as it was before: none may be served now.
-            content_changed()
-            files = archive.restore_media(root) if replace_media else 0
+            safety = None
+            if safety_backup:
+                # One mistyped file name must not lose what was written since: keep it first.
+                safety = backups.create_backup(backups.safety_path())
+                self.stdout.write(f"Safety backup of the site before the restore: {safety}")
+            # Unpacked before the database changes: a backup whose media cannot be unpacked
+            # (a full disk) leaves everything as it was.
+            staged = archive.stage_media(root) if replace_media else None
+            try:
+                backups.restore_database(database)
+                # Pages kept for visitors show the data as it was before: none may be served now.
+                content_changed()
+                files = self.swap_media(staged, backup, safety) if staged else 0
+            finally:
+                if staged:
+                    staged.discard()
 
         self.stdout.write(
             f"Restored {backup} (made {manifest.get('created')}) into the "
             f"{backups.ENGINE_NAMES[engine]} database {backups.database_name()}"
             + (f", and {files} media file(s) into {root}." if replace_media else ".")
         )
+        if staged and staged.leftover:
+            self.stderr.write(
+                f"The media replaced could not all be deleted: delete {staged.leftover}.",
+                self.style.WARNING,
+            )
         if root is None:
             self.stderr.write(
                 "The uploads are in object storage (S3_BUCKET): the bucket keeps them; they "
@@ -73,12 +100,29 @@ class Command(BaseCommand):
             )
         self.check_counters()
 
-    def confirmed(self, backup: Path, manifest: dict, root: Path | None) -> bool:
+    def swap_media(self, staged: backups.StagedMedia, backup: Path, safety: Path | None) -> int:
+        try:
+            return staged.swap()
+        except CommandError as error:
+            before = f" {safety} holds the site as it was before." if safety else ""
+            raise CommandError(
+                f"The database is now {backup}'s, but its media are not: {error}{before} Fix "
+                "the cause and restore again."
+            ) from error
+
+    def confirmed(
+        self, backup: Path, manifest: dict, root: Path | None, safety_backup: bool
+    ) -> bool:
         media = f", and every file in {root} with the backup's files" if root else ""
+        safety = (
+            " (a safety backup of it is written first, to backups/pre-restore-….tar.gz)"
+            if safety_backup
+            else ""
+        )
         question = (
             f"This replaces everything in the {backups.ENGINE_NAMES[backups.engine()]} database "
             f"{backups.database_name()} with {backup}, made {manifest.get('created')}{media}. "
-            "Whatever was added or changed since is lost.\n"
+            f"Whatever was added or changed since is lost{safety}.\n"
             "Type 'yes' to continue, or 'no' to cancel: "
         )
         try:
