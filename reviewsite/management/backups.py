@@ -333,33 +333,38 @@ class Backup:
         if not path.is_file():
             raise CommandError(f"No backup at {path}: no such file.")
         self.path = path
-        not_a_backup = f"{path} is not a Marquee backup"
         try:
             # Open for the Backup's life; `close()` (or the `with` block) closes it.
             self.archive = tarfile.open(path, "r:gz")  # noqa: SIM115
         except (tarfile.TarError, OSError, EOFError) as error:
-            raise CommandError(f"{not_a_backup} (not a readable .tar.gz: {error}).") from error
+            raise CommandError(
+                f"{path} is not a Marquee backup (not a readable .tar.gz: {error})."
+            ) from error
+        try:
+            self._check()
+        except BaseException:
+            self.close()
+            raise
+
+    def _check(self) -> None:
+        """Read the manifest and refuse an archive that is not one of our backups."""
+        not_a_backup = f"{self.path} is not a Marquee backup"
         try:
             members = self.archive.getmembers()
         except (tarfile.TarError, OSError, EOFError) as error:
-            self.close()
             raise CommandError(f"{not_a_backup} (not a readable .tar.gz: {error}).") from error
         try:
             self.members = {member.name: member for member in members}
             manifest = self.members.get(MANIFEST)
             self.manifest = json.load(self.archive.extractfile(manifest)) if manifest else {}
         except (ValueError, tarfile.TarError, OSError) as error:
-            self.close()
             raise CommandError(f"{not_a_backup} ({MANIFEST} is not readable).") from error
         if not isinstance(self.manifest, dict) or self.manifest.get("format") != FORMAT:
-            self.close()
             raise CommandError(f"{not_a_backup} (it has no {MANIFEST} saying so).")
         if self.manifest.get("version") != VERSION:
-            self.close()
-            raise CommandError(f"{path} is a backup of another version ({VERSION} expected).")
+            raise CommandError(f"{self.path} is a backup of another version ({VERSION} expected).")
         self.engine = self.manifest.get("engine")
         if self.engine not in DATABASE_FILES or DATABASE_FILES[self.engine] not in self.members:
-            self.close()
             raise CommandError(f"{not_a_backup}: it holds no database.")
         for member in members:
             parts = PurePosixPath(member.name).parts
@@ -367,7 +372,6 @@ class Backup:
                 parts[:1] == (MEDIA,) and ".." not in parts
             )
             if not inside or not (member.isfile() or member.isdir()):
-                self.close()
                 raise CommandError(f"{not_a_backup}: it holds {member.name!r}.")
 
     def __enter__(self) -> "Backup":
